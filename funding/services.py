@@ -1,0 +1,368 @@
+"""Every write to the money: keyword-only, validated, atomic, audited; money records append-only."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from core.audit import audit_record
+from core.money import money_sum
+from core.uploads import clean_upload
+from funding.models import Allocation, Commitment, Disbursement, FundSource, Transaction
+from programme.workflow import Act, check_transition, record_status_change
+
+C = Commitment.Status
+# Disbursements move a firm commitment on by themselves (see disbursement_verify).
+COMMITMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    C.PLEDGED: (C.CONFIRMED, C.WITHDRAWN),
+    C.CONFIRMED: (C.PARTLY_DISBURSED, C.FULFILLED, C.WITHDRAWN),
+    C.PARTLY_DISBURSED: (C.PARTLY_DISBURSED, C.FULFILLED),
+    C.FULFILLED: (),
+    C.WITHDRAWN: (),
+}
+
+
+def _euro(amount: Decimal) -> str:
+    return number_format(amount, decimal_pos=2, force_grouping=True) + " €"
+
+
+@transaction.atomic
+def allocation_create(
+    *, fund_source: FundSource, project, year: int, amount: Decimal, actor: AbstractBaseUser
+) -> Allocation:
+    """Allocate money from a source to a project; never more than the source has left."""
+    fund_source = FundSource.objects.select_for_update().get(pk=fund_source.pk)
+    allocated = fund_source.allocations.aggregate(total=money_sum("amount"))["total"]
+    available = fund_source.total - allocated
+    if amount > available:
+        raise ValidationError(
+            {
+                "amount": _("%(source)s has only %(available)s left to allocate.")
+                % {"source": fund_source, "available": _euro(available)}
+            },
+            code="over_allocated",
+        )
+    if fund_source.programme_id != project.programme_id:
+        raise ValidationError(
+            _("The fund source and the project belong to different programmes."),
+            code="programme_mismatch",
+        )
+    allocation = Allocation(fund_source=fund_source, project=project, year=year, amount=amount)
+    allocation.full_clean()
+    allocation.save()
+    audit_record(
+        actor=actor, verb="allocation.created", target=allocation, data={"amount": str(amount)}
+    )
+    return allocation
+
+
+@transaction.atomic
+def commitment_pledge(*, actor: AbstractBaseUser, **fields) -> Commitment:
+    """Record a partner's pledge to co-finance a project or a plan action."""
+    commitment = Commitment(**fields, status=C.PLEDGED)
+    commitment.full_clean()
+    commitment.save()
+    record_status_change(target=commitment, from_status="", to_status=C.PLEDGED, actor=actor)
+    audit_record(
+        actor=actor,
+        verb="commitment.pledged",
+        target=commitment,
+        data={"amount": str(commitment.amount)},
+    )
+    return commitment
+
+
+def _move_commitment(
+    commitment: Commitment, to: str, *, actor, note: str = "", act: Act | None = None
+) -> None:
+    previous = commitment.status
+    check_transition(COMMITMENT_TRANSITIONS, previous, to, Commitment.Status)
+    commitment.status = to
+    commitment.full_clean()
+    commitment.save()
+    if previous != to:
+        record_status_change(
+            target=commitment, from_status=previous, to_status=to, actor=actor, note=note, act=act
+        )
+
+
+@transaction.atomic
+def commitment_confirm(
+    *, commitment: Commitment, actor: AbstractBaseUser, act_reference: str, note: str = ""
+) -> Commitment:
+    """Turn a pledge into a firm commitment, backed by the partner's own budget act."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if not act_reference.strip():
+        raise ValidationError(
+            {"act_reference": _("Give the reference of the partner's budget act.")},
+            code="act_required",
+        )
+    commitment.act_reference = act_reference.strip()
+    _move_commitment(commitment, C.CONFIRMED, actor=actor, note=note)
+    audit_record(actor=actor, verb="commitment.confirmed", target=commitment)
+    return commitment
+
+
+@transaction.atomic
+def commitment_withdraw(
+    *, commitment: Commitment, actor: AbstractBaseUser, reason: str
+) -> Commitment:
+    """Withdraw a commitment that has not received money yet, saying why."""
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if not reason.strip():
+        raise ValidationError(
+            {"withdrawal_reason": _("Say why the commitment is withdrawn.")}, code="reason_required"
+        )
+    if commitment.disbursements.exclude(status=Disbursement.Status.REJECTED).exists():
+        raise ValidationError(
+            _("A commitment with disbursements cannot be withdrawn."), code="has_disbursements"
+        )
+    commitment.withdrawal_reason = reason.strip()
+    _move_commitment(commitment, C.WITHDRAWN, actor=actor, note=reason.strip())
+    audit_record(actor=actor, verb="commitment.withdrawn", target=commitment)
+    return commitment
+
+
+@transaction.atomic
+def disbursement_declare(
+    *,
+    commitment: Commitment,
+    amount: Decimal,
+    disbursed_on: date,
+    actor: AbstractBaseUser,
+    note: str = "",
+    evidence=None,
+) -> Disbursement:
+    """A partner declares money paid on a confirmed commitment.
+
+    Under a lock on the commitment, the declared and verified disbursements together never
+    exceed its amount, so two representatives declaring at once cannot overshoot it.
+    """
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status not in (C.CONFIRMED, C.PARTLY_DISBURSED):
+        raise ValidationError(
+            _("Money can be declared only on a confirmed commitment."), code="not_confirmed"
+        )
+    if amount <= 0:
+        raise ValidationError({"amount": _("The amount must be positive.")}, code="amount")
+    if disbursed_on > timezone.localdate():
+        raise ValidationError(
+            {"disbursed_on": _("A disbursement cannot be dated in the future.")}, code="future"
+        )
+    pending = commitment.disbursements.exclude(status=Disbursement.Status.REJECTED).aggregate(
+        total=money_sum("amount")
+    )["total"]
+    room = commitment.amount - pending
+    if amount > room:
+        raise ValidationError(
+            {
+                "amount": _("Only %(room)s of this commitment is left to disburse.")
+                % {"room": _euro(room)}
+            },
+            code="over_disbursed",
+        )
+    disbursement = Disbursement(
+        commitment=commitment,
+        amount=amount,
+        disbursed_on=disbursed_on,
+        note=note,
+        declared_by=actor,
+    )
+    if evidence is not None:
+        disbursement.evidence = clean_upload(evidence)
+    disbursement.full_clean()
+    disbursement.save()
+    audit_record(
+        actor=actor,
+        verb="disbursement.declared",
+        target=disbursement,
+        data={"amount": str(amount), "commitment": commitment.pk},
+    )
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_verify(*, disbursement: Disbursement, actor: AbstractBaseUser) -> Disbursement:
+    """The finance office verifies a declared disbursement: now it counts."""
+    disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    commitment = Commitment.objects.select_for_update().get(pk=disbursement.commitment_id)
+    if disbursement.status != Disbursement.Status.DECLARED:
+        raise ValidationError(_("Only a declared disbursement can be verified."), code="status")
+    disbursement.status = Disbursement.Status.VERIFIED
+    disbursement.reviewed_by = actor
+    disbursement.reviewed_at = timezone.now()
+    disbursement.save()
+    commitment.disbursed_amount += disbursement.amount
+    to = C.FULFILLED if commitment.disbursed_amount == commitment.amount else C.PARTLY_DISBURSED
+    _move_commitment(commitment, to, actor=actor)
+    audit_record(
+        actor=actor,
+        verb="disbursement.verified",
+        target=disbursement,
+        data={"amount": str(disbursement.amount), "commitment": commitment.pk},
+    )
+    return disbursement
+
+
+@transaction.atomic
+def disbursement_reject(
+    *, disbursement: Disbursement, actor: AbstractBaseUser, reason: str
+) -> Disbursement:
+    disbursement = Disbursement.objects.select_for_update().get(pk=disbursement.pk)
+    if disbursement.status != Disbursement.Status.DECLARED:
+        raise ValidationError(_("Only a declared disbursement can be rejected."), code="status")
+    if not reason.strip():
+        raise ValidationError(
+            {"rejection_reason": _("Say why the disbursement is rejected.")}, code="reason"
+        )
+    disbursement.status = Disbursement.Status.REJECTED
+    disbursement.rejection_reason = reason.strip()
+    disbursement.reviewed_by = actor
+    disbursement.reviewed_at = timezone.now()
+    disbursement.full_clean()
+    disbursement.save()
+    audit_record(actor=actor, verb="disbursement.rejected", target=disbursement)
+    return disbursement
+
+
+@transaction.atomic
+def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
+    """Record one accounting step.
+
+    A liquidazione follows an impegno, a pagamento a liquidazione, a riscossione an
+    accertamento, never for more than what is left of it; payments and settlements carry the
+    project's CUP, and the contract's CIG when they pay a contract.
+    """
+    entry = Transaction(**fields, recorded_by=actor)
+    if entry.amount is None or entry.amount <= 0:
+        raise ValidationError({"amount": _("The amount must be positive.")}, code="amount")
+    parent_phase = Transaction.PARENT_PHASE.get(entry.phase)
+    if parent_phase:
+        if entry.parent is None:
+            raise ValidationError(
+                {
+                    "parent": _("A %(phase)s must follow from a %(parent)s.")
+                    % {
+                        "phase": entry.get_phase_display(),
+                        "parent": Transaction.Phase(parent_phase).label,
+                    }
+                },
+                code="parent_required",
+            )
+        parent = Transaction.objects.select_for_update().get(pk=entry.parent.pk)
+        if parent.phase != parent_phase or parent.project_id != entry.project_id:
+            raise ValidationError(
+                {
+                    "parent": _("It must follow from a %(parent)s of the same project.")
+                    % {"parent": Transaction.Phase(parent_phase).label}
+                },
+                code="parent_phase",
+            )
+        left = _net_amount(parent) - _net_children(parent)
+        if entry.amount > left:
+            raise ValidationError(
+                {
+                    "amount": _("Only %(left)s is left of the %(parent)s it follows from.")
+                    % {"left": _euro(left), "parent": parent.get_phase_display()}
+                },
+                code="over_parent",
+            )
+    elif entry.parent is not None:
+        raise ValidationError(
+            {
+                "parent": _("An %(phase)s starts a chain; it follows from nothing.")
+                % {"phase": entry.get_phase_display()}
+            },
+            code="parent_not_allowed",
+        )
+    if entry.phase in (Transaction.Phase.LIQUIDAZIONE, Transaction.Phase.PAGAMENTO):
+        if entry.project.cup and entry.cup != entry.project.cup:
+            raise ValidationError(
+                {
+                    "cup": _("Settlements and payments carry the project's CUP (%(cup)s).")
+                    % {"cup": entry.project.cup}
+                },
+                code="cup_required",
+            )
+        if entry.contract and entry.cig != entry.contract.cig:
+            raise ValidationError(
+                {
+                    "cig": _("Payments on a contract carry its CIG (%(cig)s).")
+                    % {"cig": entry.contract.cig}
+                },
+                code="cig_required",
+            )
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        actor=actor,
+        verb="transaction.recorded",
+        target=entry,
+        data={"phase": entry.phase, "amount": str(entry.amount)},
+    )
+    return entry
+
+
+def _net_amount(entry: Transaction) -> Decimal:
+    reversal = Transaction.objects.filter(reverses=entry).first()
+    return entry.amount + (reversal.amount if reversal else 0)
+
+
+def _net_children(entry: Transaction) -> Decimal:
+    # Reversals of children are children too (they copy the parent), with negative amounts.
+    return entry.children.aggregate(total=money_sum("amount"))["total"]
+
+
+@transaction.atomic
+def transaction_reverse(
+    *, entry: Transaction, actor: AbstractBaseUser, reason: str, recorded_on: date | None = None
+) -> Transaction:
+    """Cancel a wrong entry with an opposite one; the original stays as it was."""
+    entry = Transaction.objects.select_for_update().get(pk=entry.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the entry is reversed.")}, code="reason")
+    if entry.reverses_id is not None:
+        raise ValidationError(_("A reversal cannot itself be reversed."), code="reversal")
+    if Transaction.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("This entry has already been reversed."), code="reversed")
+    if _net_children(entry) > 0:
+        raise ValidationError(
+            _("Reverse the entries that follow from this one first."), code="has_children"
+        )
+    reversal = Transaction(
+        project=entry.project,
+        phase=entry.phase,
+        amount=-entry.amount,
+        financial_year=entry.financial_year,
+        recorded_on=recorded_on or timezone.localdate(),
+        peg_chapter=entry.peg_chapter,
+        act_kind=entry.act_kind,
+        act_number=entry.act_number,
+        act_date=entry.act_date,
+        cup=entry.cup,
+        cig=entry.cig,
+        parent=entry.parent,
+        fund_source=entry.fund_source,
+        contract=entry.contract,
+        commitment=entry.commitment,
+        description=entry.description,
+        reverses=entry,
+        reason=reason.strip(),
+        recorded_by=actor,
+    )
+    reversal.full_clean()
+    reversal.save()
+    audit_record(
+        actor=actor,
+        verb="transaction.reversed",
+        target=entry,
+        data={"reversal": reversal.pk, "reason": reversal.reason},
+    )
+    return reversal

@@ -1,0 +1,73 @@
+"""Workflow machinery shared by every status that moves: the allowed steps and their record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from programme.models import AuthorisingAct, StatusChange
+
+
+@dataclass(frozen=True)
+class Act:
+    """The act that authorises a step: a delibera di Giunta/Consiglio or a determina."""
+
+    kind: str
+    number: str
+    date: date
+
+    def __post_init__(self):
+        if self.kind not in AuthorisingAct.values:
+            raise ValidationError(_("Unknown kind of authorising act."), code="act_kind")
+        if not self.number.strip():
+            raise ValidationError(_("The authorising act needs its number."), code="act_number")
+
+
+def check_transition(
+    transitions: dict[str, tuple[str, ...]], current: str, target: str, labels
+) -> None:
+    """Refuse, with a message naming both statuses, a step the workflow does not allow."""
+    if target not in labels.values:
+        raise ValidationError(_("Unknown status “%(status)s”.") % {"status": target}, code="status")
+    if target not in transitions.get(current, ()):
+        raise ValidationError(
+            _("The status cannot go from “%(current)s” to “%(target)s”.")
+            % {
+                "current": labels(current).label,
+                "target": labels(target).label,
+            },
+            code="transition",
+        )
+
+
+def record_status_change(
+    *,
+    target: models.Model,
+    from_status: str,
+    to_status: str,
+    actor,
+    note: str = "",
+    act: Act | None = None,
+) -> StatusChange:
+    return StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        note=note,
+        act_kind=act.kind if act else "",
+        act_number=act.number if act else "",
+        act_date=act.date if act else None,
+    )
+
+
+def status_history(target: models.Model):
+    return StatusChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(target), object_id=target.pk
+    ).select_related("actor")
