@@ -56,6 +56,7 @@ def allocation_create(
         )
     allocation = Allocation(fund_source=fund_source, project=project, year=year, amount=amount)
     allocation.full_clean()
+    allocation._history_user = actor  # who, in django-simple-history
     allocation.save()
     audit_record(
         actor=actor, verb="allocation.created", target=allocation, data={"amount": str(amount)}
@@ -68,6 +69,7 @@ def commitment_pledge(*, actor: AbstractBaseUser, **fields) -> Commitment:
     """Record a partner's pledge to co-finance a project or a plan action."""
     commitment = Commitment(**fields, status=C.PLEDGED)
     commitment.full_clean()
+    commitment._history_user = actor  # who, in django-simple-history
     commitment.save()
     record_status_change(target=commitment, from_status="", to_status=C.PLEDGED, actor=actor)
     audit_record(
@@ -86,6 +88,7 @@ def _move_commitment(
     check_transition(COMMITMENT_TRANSITIONS, previous, to, Commitment.Status)
     commitment.status = to
     commitment.full_clean()
+    commitment._history_user = actor  # who, in django-simple-history
     commitment.save()
     if previous != to:
         record_status_change(
@@ -178,6 +181,7 @@ def disbursement_declare(
     if evidence is not None:
         disbursement.evidence = clean_upload(evidence)
     disbursement.full_clean()
+    disbursement._history_user = actor  # who, in django-simple-history
     disbursement.save()
     audit_record(
         actor=actor,
@@ -198,6 +202,7 @@ def disbursement_verify(*, disbursement: Disbursement, actor: AbstractBaseUser) 
     disbursement.status = Disbursement.Status.VERIFIED
     disbursement.reviewed_by = actor
     disbursement.reviewed_at = timezone.now()
+    disbursement._history_user = actor  # who, in django-simple-history
     disbursement.save()
     commitment.disbursed_amount += disbursement.amount
     to = C.FULFILLED if commitment.disbursed_amount == commitment.amount else C.PARTLY_DISBURSED
@@ -227,6 +232,7 @@ def disbursement_reject(
     disbursement.reviewed_by = actor
     disbursement.reviewed_at = timezone.now()
     disbursement.full_clean()
+    disbursement._history_user = actor  # who, in django-simple-history
     disbursement.save()
     audit_record(actor=actor, verb="disbursement.rejected", target=disbursement)
     return disbursement
@@ -300,6 +306,7 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
                 code="cig_required",
             )
     entry.full_clean()
+    entry._history_user = actor  # who, in django-simple-history
     entry.save()
     audit_record(
         actor=actor,
@@ -358,6 +365,7 @@ def transaction_reverse(
         recorded_by=actor,
     )
     reversal.full_clean()
+    reversal._history_user = actor  # who, in django-simple-history
     reversal.save()
     audit_record(
         actor=actor,

@@ -5,8 +5,8 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Sum, When
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -242,6 +242,10 @@ class PlanAction(models.Model):
             )
 
 
+# A share from 0.0 to 100.0.
+PERCENT = models.DecimalField(max_digits=4, decimal_places=1)
+
+
 class ProjectQuerySet(models.QuerySet):
     def active(self):
         return self.exclude(status__in=Project.CLOSED_STATUSES)
@@ -252,19 +256,26 @@ class ProjectQuerySet(models.QuerySet):
         )
 
     def with_progress(self):
-        """Annotate ``progress_percent``: done milestones' weight over all milestones' weight."""
+        """Annotate ``progress_percent``, the figure of ``Project.progress()``, in one query."""
+        percent = (
+            Milestone.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(
+                percent=Round(
+                    Cast(
+                        Sum("weight", filter=Q(completed_on__isnull=False), default=0)
+                        * Value(100.0)
+                        / Sum("weight"),
+                        output_field=PERCENT,
+                    ),
+                    precision=1,
+                )
+            )
+            .values("percent")
+        )
         return self.annotate(
-            milestone_weight=Coalesce(Sum("milestones__weight"), 0),
-            done_weight=Coalesce(
-                Sum(
-                    Case(
-                        When(milestones__completed_on__isnull=False, then="milestones__weight"),
-                        default=0,
-                        output_field=IntegerField(),
-                    )
-                ),
-                0,
-            ),
+            progress_percent=Coalesce(Subquery(percent), Value(Decimal(0)), output_field=PERCENT)
         )
 
 
@@ -380,14 +391,10 @@ class Project(TimeStampedModel):
         return reverse("admin:programme_project_change", args=[self.pk])
 
     def progress(self) -> Decimal:
-        """Share of the milestones' weight that is done, 0–100; 0 without milestones."""
-        totals = self.milestones.aggregate(
-            all=Coalesce(Sum("weight"), 0),
-            done=Coalesce(Sum("weight", filter=Q(completed_on__isnull=False)), 0),
-        )
-        if not totals["all"]:
-            return Decimal(0)
-        return (Decimal(totals["done"]) * 100 / totals["all"]).quantize(Decimal("0.1"))
+        """Share of the milestones' weight that is done, 0–100 with one decimal."""
+        if hasattr(self, "progress_percent"):
+            return self.progress_percent
+        return type(self).objects.with_progress().get(pk=self.pk).progress_percent
 
     def planned_budget(self) -> Decimal:
         """The sum of the project's allocations from every fund source."""

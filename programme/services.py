@@ -39,6 +39,7 @@ PROJECT_STEPS_NEEDING_ACT = (S.APPROVED, S.CANCELLED)
 def programme_create(*, actor: AbstractBaseUser, **fields) -> Programme:
     programme = Programme(**fields)
     programme.full_clean()
+    programme._history_user = actor  # who, in django-simple-history
     programme.save()
     audit_record(actor=actor, verb="programme.created", target=programme)
     return programme
@@ -51,6 +52,7 @@ def programme_publish(*, programme: Programme, actor: AbstractBaseUser) -> Progr
     if programme.status == Programme.Status.PUBLISHED:
         raise ValidationError(_("The programme is already published."), code="published")
     programme.status = Programme.Status.PUBLISHED
+    programme._history_user = actor  # who, in django-simple-history
     programme.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, verb="programme.published", target=programme)
     return programme
@@ -64,6 +66,7 @@ def plan_publish(*, plan: Plan, actor: AbstractBaseUser) -> Plan:
     if not plan.phases.exists():
         raise ValidationError(_("A plan needs at least one phase to be published."), code="empty")
     plan.status = Plan.Status.PUBLISHED
+    plan._history_user = actor  # who, in django-simple-history
     plan.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, verb="plan.published", target=plan)
     return plan
@@ -82,6 +85,7 @@ def project_create(
     """
     project = Project(**fields, status=Project.Status.PROPOSED)
     project.full_clean()
+    project._history_user = actor  # who, in django-simple-history
     project.save()
     ProjectParticipation.objects.create(
         project=project,
@@ -135,6 +139,7 @@ def project_transition(
     if to == S.COMPLETED and project.actual_end is None:
         project.actual_end = today
     project.full_clean()
+    project._history_user = actor  # who, in django-simple-history
     project.save()
     record_status_change(
         target=project, from_status=previous, to_status=to, actor=actor, note=note, act=act
@@ -161,6 +166,7 @@ def milestone_complete(
         raise ValidationError(_("A milestone cannot be done in the future."), code="future")
     milestone.completed_on = completed_on
     milestone.full_clean()
+    milestone._history_user = actor  # who, in django-simple-history
     milestone.save()
     audit_record(actor=actor, verb="milestone.completed", target=milestone)
     return milestone
@@ -172,6 +178,7 @@ def milestone_reopen(*, milestone: Milestone, actor: AbstractBaseUser) -> Milest
     if milestone.completed_on is None:
         raise ValidationError(_("The milestone is not done."), code="not_done")
     milestone.completed_on = None
+    milestone._history_user = actor  # who, in django-simple-history
     milestone.save()
     audit_record(actor=actor, verb="milestone.reopened", target=milestone)
     return milestone

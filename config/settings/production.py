@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import SECRET_KEY, env
+from config.settings.base import DATABASES, SECRET_KEY, env
 
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured(
@@ -11,6 +11,14 @@ if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
     )
 
 DEBUG = False
+# PostgreSQL in production: no silent fallback to SQLite.
+DATABASES = {
+    "default": {
+        **env.db("DATABASE_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+    }
+}
 CACHES = {
     "default": env.cache("CACHE_URL", default=env("REDIS_URL", default="redis://127.0.0.1:6379/1"))
 }
