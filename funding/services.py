@@ -1,4 +1,8 @@
-"""Every write to the money: keyword-only, validated, atomic, audited; money records append-only."""
+"""Every write to the money: keyword-only, validated, atomic, audited; money records append-only.
+
+Setting ``_history_user`` before a save tells django-simple-history who made the change,
+in requests, tasks and commands alike.
+"""
 
 from __future__ import annotations
 
@@ -56,7 +60,7 @@ def allocation_create(
         )
     allocation = Allocation(fund_source=fund_source, project=project, year=year, amount=amount)
     allocation.full_clean()
-    allocation._history_user = actor  # who, in django-simple-history
+    allocation._history_user = actor
     allocation.save()
     audit_record(
         actor=actor, verb="allocation.created", target=allocation, data={"amount": str(amount)}
@@ -69,7 +73,7 @@ def commitment_pledge(*, actor: AbstractBaseUser, **fields) -> Commitment:
     """Record a partner's pledge to co-finance a project or a plan action."""
     commitment = Commitment(**fields, status=C.PLEDGED)
     commitment.full_clean()
-    commitment._history_user = actor  # who, in django-simple-history
+    commitment._history_user = actor
     commitment.save()
     record_status_change(target=commitment, from_status="", to_status=C.PLEDGED, actor=actor)
     audit_record(
@@ -88,7 +92,7 @@ def _move_commitment(
     check_transition(COMMITMENT_TRANSITIONS, previous, to, Commitment.Status)
     commitment.status = to
     commitment.full_clean()
-    commitment._history_user = actor  # who, in django-simple-history
+    commitment._history_user = actor
     commitment.save()
     if previous != to:
         record_status_change(
@@ -181,7 +185,7 @@ def disbursement_declare(
     if evidence is not None:
         disbursement.evidence = clean_upload(evidence)
     disbursement.full_clean()
-    disbursement._history_user = actor  # who, in django-simple-history
+    disbursement._history_user = actor
     disbursement.save()
     audit_record(
         actor=actor,
@@ -202,7 +206,7 @@ def disbursement_verify(*, disbursement: Disbursement, actor: AbstractBaseUser) 
     disbursement.status = Disbursement.Status.VERIFIED
     disbursement.reviewed_by = actor
     disbursement.reviewed_at = timezone.now()
-    disbursement._history_user = actor  # who, in django-simple-history
+    disbursement._history_user = actor
     disbursement.save()
     commitment.disbursed_amount += disbursement.amount
     to = C.FULFILLED if commitment.disbursed_amount == commitment.amount else C.PARTLY_DISBURSED
@@ -232,7 +236,7 @@ def disbursement_reject(
     disbursement.reviewed_by = actor
     disbursement.reviewed_at = timezone.now()
     disbursement.full_clean()
-    disbursement._history_user = actor  # who, in django-simple-history
+    disbursement._history_user = actor
     disbursement.save()
     audit_record(actor=actor, verb="disbursement.rejected", target=disbursement)
     return disbursement
@@ -306,7 +310,7 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
                 code="cig_required",
             )
     entry.full_clean()
-    entry._history_user = actor  # who, in django-simple-history
+    entry._history_user = actor
     entry.save()
     audit_record(
         actor=actor,
@@ -365,7 +369,7 @@ def transaction_reverse(
         recorded_by=actor,
     )
     reversal.full_clean()
-    reversal._history_user = actor  # who, in django-simple-history
+    reversal._history_user = actor
     reversal.save()
     audit_record(
         actor=actor,

@@ -1,4 +1,8 @@
-"""Every write to the programme's objects: keyword-only, validated, atomic and audited."""
+"""Every write to the programme's objects: keyword-only, validated, atomic and audited.
+
+Setting ``_history_user`` before a save tells django-simple-history who made the change,
+in requests, tasks and commands alike.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ PROJECT_STEPS_NEEDING_ACT = (S.APPROVED, S.CANCELLED)
 def programme_create(*, actor: AbstractBaseUser, **fields) -> Programme:
     programme = Programme(**fields)
     programme.full_clean()
-    programme._history_user = actor  # who, in django-simple-history
+    programme._history_user = actor
     programme.save()
     audit_record(actor=actor, verb="programme.created", target=programme)
     return programme
@@ -52,7 +56,7 @@ def programme_publish(*, programme: Programme, actor: AbstractBaseUser) -> Progr
     if programme.status == Programme.Status.PUBLISHED:
         raise ValidationError(_("The programme is already published."), code="published")
     programme.status = Programme.Status.PUBLISHED
-    programme._history_user = actor  # who, in django-simple-history
+    programme._history_user = actor
     programme.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, verb="programme.published", target=programme)
     return programme
@@ -66,7 +70,7 @@ def plan_publish(*, plan: Plan, actor: AbstractBaseUser) -> Plan:
     if not plan.phases.exists():
         raise ValidationError(_("A plan needs at least one phase to be published."), code="empty")
     plan.status = Plan.Status.PUBLISHED
-    plan._history_user = actor  # who, in django-simple-history
+    plan._history_user = actor
     plan.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, verb="plan.published", target=plan)
     return plan
@@ -85,7 +89,7 @@ def project_create(
     """
     project = Project(**fields, status=Project.Status.PROPOSED)
     project.full_clean()
-    project._history_user = actor  # who, in django-simple-history
+    project._history_user = actor
     project.save()
     ProjectParticipation.objects.create(
         project=project,
@@ -139,7 +143,7 @@ def project_transition(
     if to == S.COMPLETED and project.actual_end is None:
         project.actual_end = today
     project.full_clean()
-    project._history_user = actor  # who, in django-simple-history
+    project._history_user = actor
     project.save()
     record_status_change(
         target=project, from_status=previous, to_status=to, actor=actor, note=note, act=act
@@ -166,7 +170,7 @@ def milestone_complete(
         raise ValidationError(_("A milestone cannot be done in the future."), code="future")
     milestone.completed_on = completed_on
     milestone.full_clean()
-    milestone._history_user = actor  # who, in django-simple-history
+    milestone._history_user = actor
     milestone.save()
     audit_record(actor=actor, verb="milestone.completed", target=milestone)
     return milestone
@@ -178,7 +182,7 @@ def milestone_reopen(*, milestone: Milestone, actor: AbstractBaseUser) -> Milest
     if milestone.completed_on is None:
         raise ValidationError(_("The milestone is not done."), code="not_done")
     milestone.completed_on = None
-    milestone._history_user = actor  # who, in django-simple-history
+    milestone._history_user = actor
     milestone.save()
     audit_record(actor=actor, verb="milestone.reopened", target=milestone)
     return milestone
