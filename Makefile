@@ -4,9 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# Debian packages the project needs at run time: libmagic for upload type detection;
+PYTEST_ARGS ?= -n 2
+# Debian packages the project needs: python3-venv for the virtualenv; libmagic for upload type detection;
 # pango and the HarfBuzz subsetter for WeasyPrint's PDFs.
-SYSTEM_PACKAGES := libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+SYSTEM_PACKAGES := python3-venv libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
 
 .PHONY: run test install install-test system-deps lint lock clean
 

@@ -117,16 +117,17 @@ REGIA_UPLOAD_MAX_BYTES = env.int("REGIA_UPLOAD_MAX_BYTES", default=10 * 1024 * 1
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-EMAIL_BACKEND = env(
-    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+# EMAIL_URL says the backend and the server in one value: consolemail:// prints mails,
+# smtp+tls://user:password@host:587 sends them.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="regia@localhost")
-email_config = env.email("EMAIL_URL", default="consolemail://")
-EMAIL_HOST = email_config.get("EMAIL_HOST", "")
-EMAIL_PORT = email_config.get("EMAIL_PORT", 25)
-EMAIL_HOST_USER = email_config.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = email_config.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = email_config.get("EMAIL_USE_TLS", False)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -19,9 +19,8 @@ DATABASES = {
         "CONN_HEALTH_CHECKS": True,
     }
 }
-CACHES = {
-    "default": env.cache("CACHE_URL", default=env("REDIS_URL", default="redis://127.0.0.1:6379/1"))
-}
+# Its own Redis database: clearing the cache must never flush Celery's queue (REDIS_URL).
+CACHES = {"default": env.cache("CACHE_URL", default="redis://127.0.0.1:6379/1")}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -15,6 +15,7 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 _scratch = Path(tempfile.mkdtemp(prefix="regia-test-"))
 MEDIA_ROOT = _scratch / "media"
+STATIC_ROOT = _scratch / "static"
 PRIVATE_STORAGE_ROOT = _scratch / "private"
 STORAGES = {
     **STORAGES,
