@@ -16,6 +16,8 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 _scratch = Path(tempfile.mkdtemp(prefix="regia-test-"))
 MEDIA_ROOT = _scratch / "media"
 STATIC_ROOT = _scratch / "static"
+STATIC_ROOT.mkdir()
+WHITENOISE_USE_FINDERS = True
 PRIVATE_STORAGE_ROOT = _scratch / "private"
 STORAGES = {
     **STORAGES,
