@@ -1,0 +1,57 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from portal.demo import DEMO_PASSWORD, seed_demo
+from programme.models import Programme
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data (Livorno's and Prato's smart-city programmes, their partners and "
+        "the demo accounts). Idempotent: what already exists is left alone."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Seed only when the database holds no programme at all.",
+        )
+
+    def handle(self, *args, if_empty: bool, **options):
+        if if_empty and (count := Programme.objects.count()):
+            self.stdout.write(
+                ngettext(
+                    "The database already holds %(count)d programme: demo data not loaded.",
+                    "The database already holds %(count)d programmes: demo data not loaded.",
+                    count,
+                )
+                % {"count": count}
+            )
+            return
+        try:
+            report = seed_demo()
+        except ValidationError as error:
+            raise CommandError(
+                _("The demo data could not be loaded, nothing was saved: %(error)s")
+                % {"error": "; ".join(error.messages)}
+            ) from error
+        if not report.changed_anything:
+            self.stdout.write(_("The demo data is already loaded: nothing changed."))
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Demo data loaded: %(programmes)s; %(users)d accounts (password "
+                    "“%(password)s”) and %(organisations)d organisations created."
+                )
+                % {
+                    "programmes": ", ".join(report.programmes) or "—",
+                    "users": report.users_created,
+                    "organisations": report.organisations_created,
+                    "password": DEMO_PASSWORD,
+                }
+            )
+        )

@@ -1,0 +1,560 @@
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from core.admin import (
+    DueStateFilter,
+    ReadOnlyAdmin,
+    ReasonForm,
+    RegiaAdmin,
+    RegiaHistoryAdmin,
+    save_inline_through,
+    service_action,
+)
+from programme.models import (
+    AuthorisingAct,
+    Challenge,
+    Decision,
+    Indicator,
+    Measurement,
+    Meeting,
+    Milestone,
+    Plan,
+    PlanAction,
+    PlanPhase,
+    Programme,
+    ProgrammeAssignment,
+    Project,
+    ProjectParticipation,
+    Risk,
+    StatusChange,
+    ThematicArea,
+)
+from programme.services import (
+    measurement_record,
+    milestone_complete,
+    milestone_reopen,
+    plan_publish,
+    programme_create,
+    programme_publish,
+    project_create,
+    project_transition,
+)
+from programme.workflow import Act, status_history
+
+SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+
+
+def status_label(statuses, code: str) -> str:
+    """A status code in words, when the model knows it; a blank start shows as a dash."""
+    if statuses is not None and code in statuses.values:
+        return statuses(code).label
+    return code or "—"
+
+
+def status_history_html(target, statuses) -> str:
+    """The workflow steps of ``target`` as a table: when, from, to, who, note, act."""
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                date_format(timezone.localtime(change.created_at), "SHORT_DATETIME_FORMAT"),
+                status_label(statuses, change.from_status),
+                status_label(statuses, change.to_status),
+                change.actor or "—",
+                change.note,
+                change.act_label,
+            )
+            for change in status_history(target)
+        ),
+    )
+    if not rows:
+        return _("No status change recorded yet.")
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+        "</tr></thead><tbody>{}</tbody></table>",
+        _("time"),
+        _("from"),
+        _("to"),
+        _("by"),
+        _("note"),
+        _("authorising act"),
+        rows,
+    )
+
+
+class ThematicAreaInline(admin.TabularInline):
+    model = ThematicArea
+    extra = 0
+    fields = ["name", "description", "position"]
+    formfield_overrides = SHORT_TEXT
+
+
+class ChallengeInline(admin.TabularInline):
+    model = Challenge
+    extra = 0
+    fields = ["name", "description", "position"]
+    formfield_overrides = SHORT_TEXT
+
+
+class ProgrammeAssignmentInline(admin.TabularInline):
+    model = ProgrammeAssignment
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(RegiaHistoryAdmin):
+    create_service = staticmethod(programme_create)
+    list_display = ["name", "owner", "status", "starts_on", "ends_on"]
+    list_filter = ["status", "owner"]
+    search_fields = ["name", "slug", "summary"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "owner", "summary", "description", "starts_on", "ends_on", "status"]
+    readonly_fields = ["status"]
+    inlines = [ThematicAreaInline, ChallengeInline, ProgrammeAssignmentInline]
+    actions = ["publish"]
+
+    @service_action(description=_("Publish the selected programmes"))
+    def publish(self, request, programme):
+        programme_publish(programme=programme, actor=request.user)
+
+
+@admin.register(ProgrammeAssignment)
+class ProgrammeAssignmentAdmin(RegiaAdmin):
+    list_display = ["user", "programme", "role"]
+    list_filter = ["role", "programme"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "programme__name"]
+    list_select_related = ["user", "programme"]
+    autocomplete_fields = ["user", "programme"]
+
+
+@admin.register(ThematicArea)
+class ThematicAreaAdmin(RegiaAdmin):
+    list_display = ["name", "programme", "position"]
+    list_editable = ["position"]
+    list_filter = ["programme"]
+    search_fields = ["name", "programme__name"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme"]
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(RegiaAdmin):
+    list_display = ["name", "programme", "position"]
+    list_editable = ["position"]
+    list_filter = ["programme"]
+    search_fields = ["name", "description", "programme__name"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme"]
+
+
+class PlanPhaseInline(admin.TabularInline):
+    model = PlanPhase
+    extra = 0
+    fields = ["name", "description", "position"]
+    formfield_overrides = SHORT_TEXT
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(RegiaHistoryAdmin):
+    list_display = ["title", "programme", "start_year", "end_year", "dup_period", "status"]
+    list_filter = ["status", "programme"]
+    search_fields = ["title", "description", "programme__name"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme"]
+    fields = ["programme", "title", "description", "start_year", "end_year", "dup_period", "status"]
+    readonly_fields = ["status"]
+    inlines = [PlanPhaseInline]
+    actions = ["publish"]
+
+    @service_action(description=_("Publish the selected plans"))
+    def publish(self, request, plan):
+        plan_publish(plan=plan, actor=request.user)
+
+
+class PlanActionInline(admin.TabularInline):
+    model = PlanAction
+    extra = 0
+    autocomplete_fields = ["thematic_area", "projects"]
+    fields = ["year", "title", "thematic_area", "projects"]
+    show_change_link = True
+
+
+@admin.register(PlanPhase)
+class PlanPhaseAdmin(RegiaAdmin):
+    list_display = ["name", "plan", "position"]
+    list_filter = ["plan"]
+    search_fields = ["name", "plan__title"]
+    list_select_related = ["plan"]
+    autocomplete_fields = ["plan"]
+    inlines = [PlanActionInline]
+
+
+@admin.register(PlanAction)
+class PlanActionAdmin(RegiaAdmin):
+    list_display = ["title", "year", "phase", "plan", "thematic_area"]
+    list_filter = ["year", "phase__plan"]
+    search_fields = ["title", "description", "phase__name", "phase__plan__title"]
+    list_select_related = ["phase__plan", "thematic_area"]
+    autocomplete_fields = ["phase", "thematic_area", "projects"]
+
+    @admin.display(description=_("plan"), ordering="phase__plan")
+    def plan(self, action):
+        return action.phase.plan
+
+
+class ParticipationInline(admin.TabularInline):
+    model = ProjectParticipation
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "due_on", "weight", "deliverable", "completed_on"]
+    # Done through the milestone's action, which refuses a date in the future.
+    readonly_fields = ["completed_on"]
+    show_change_link = True
+
+
+class RiskInline(admin.TabularInline):
+    model = Risk
+    extra = 0
+    autocomplete_fields = ["owner"]
+    fields = ["title", "likelihood", "impact", "status", "owner"]
+    show_change_link = True
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["name", "unit", "baseline", "target", "target_on"]
+    show_change_link = True
+
+
+class TransitionNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("note"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), required=False
+    )
+
+
+class ActForm(forms.Form):
+    """The delibera or determina that authorises an approval or a cancellation."""
+
+    act_kind = forms.ChoiceField(label=_("authorising act"), choices=AuthorisingAct.choices)
+    act_number = forms.CharField(label=_("act number"), max_length=40)
+    act_date = forms.DateField(label=_("act date"), widget=AdminDateWidget)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+def _transition(request, project, to, *, note="", act_kind="", act_number="", act_date=None):
+    act = Act(kind=act_kind, number=act_number, date=act_date) if act_kind else None
+    project_transition(project=project, to=to, actor=request.user, note=note, act=act)
+
+
+@admin.register(Project)
+class ProjectAdmin(RegiaHistoryAdmin):
+    create_service = staticmethod(project_create)
+    list_display = [
+        "title",
+        "programme",
+        "cup",
+        "status",
+        "lead_organisation",
+        "manager",
+        "total_cost",
+        "planned_end",
+        "progress",
+    ]
+    list_filter = ["status", "programme", "thematic_area", "lead_organisation"]
+    # Only single-valued relations: a many-valued join would multiply the progress sums.
+    search_fields = ["title", "summary", "cup", "rup", "lead_organisation__name"]
+    list_select_related = ["programme", "lead_organisation", "manager"]
+    autocomplete_fields = [
+        "programme",
+        "thematic_area",
+        "challenges",
+        "lead_organisation",
+        "manager",
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["programme", "title", "summary", "description"]}),
+        (_("Goals"), {"fields": ["thematic_area", "challenges"]}),
+        (_("Responsibility"), {"fields": ["lead_organisation", "manager", "rup", "cup"]}),
+        (_("Money and time"), {"fields": ["total_cost", "planned_start", "planned_end"]}),
+    ]
+    fieldsets = [
+        *add_fieldsets[:3],
+        (
+            _("Money and time"),
+            {
+                "fields": [
+                    "total_cost",
+                    ("planned_start", "planned_end"),
+                    ("actual_start", "actual_end"),
+                ]
+            },
+        ),
+        (_("Workflow"), {"fields": ["status", "progress", "workflow"]}),
+    ]
+    readonly_fields = ["status", "progress", "workflow"]
+    # The model's absolute URL is this very page.
+    view_on_site = False
+    inlines = [ParticipationInline, MilestoneInline, RiskInline, IndicatorInline]
+    actions = [
+        "submit_for_assessment",
+        "return_to_proposer",
+        "approve",
+        "start",
+        "suspend",
+        "complete",
+        "cancel",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_progress()
+
+    def has_delete_permission(self, request, obj=None):
+        # A project is cancelled, with its act, not deleted: its history and money stay.
+        return False
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets if obj else self.add_fieldsets
+
+    def get_inlines(self, request, obj):
+        # The service makes the lead organisation take part; the rest comes once it exists.
+        return self.inlines if obj else []
+
+    @admin.display(description=_("progress"), ordering="done_weight")
+    def progress(self, project):
+        if hasattr(project, "milestone_weight"):
+            # Annotated for the whole changelist in one query.
+            total, done = project.milestone_weight, project.done_weight
+            percent = Decimal(done) * 100 / total if total else Decimal(0)
+        else:
+            percent = project.progress()
+        return format_html("{} %", number_format(percent, decimal_pos=1))
+
+    @admin.display(description=_("workflow history"))
+    def workflow(self, project):
+        return status_history_html(project, Project.Status)
+
+    @service_action(description=_("Send the selected projects to assessment"))
+    def submit_for_assessment(self, request, project):
+        _transition(request, project, Project.Status.UNDER_ASSESSMENT)
+
+    @service_action(
+        description=_("Send the selected projects back to the proposer"),
+        form_class=TransitionNoteForm,
+    )
+    def return_to_proposer(self, request, project, note):
+        _transition(request, project, Project.Status.PROPOSED, note=note)
+
+    @service_action(description=_("Approve the selected projects"), form_class=ActForm)
+    def approve(self, request, project, **act):
+        _transition(request, project, Project.Status.APPROVED, **act)
+
+    @service_action(description=_("Start or resume the selected projects"))
+    def start(self, request, project):
+        _transition(request, project, Project.Status.IN_PROGRESS)
+
+    @service_action(description=_("Suspend the selected projects"), form_class=ReasonForm)
+    def suspend(self, request, project, reason):
+        _transition(request, project, Project.Status.SUSPENDED, note=reason)
+
+    @service_action(description=_("Complete the selected projects"))
+    def complete(self, request, project):
+        _transition(request, project, Project.Status.COMPLETED)
+
+    @service_action(description=_("Cancel the selected projects"), form_class=ActForm)
+    def cancel(self, request, project, **act):
+        _transition(request, project, Project.Status.CANCELLED, **act)
+
+
+@admin.register(ProjectParticipation)
+class ProjectParticipationAdmin(RegiaAdmin):
+    list_display = ["organisation", "project", "role"]
+    list_filter = ["role"]
+    search_fields = ["organisation__name", "project__title"]
+    list_select_related = ["organisation", "project"]
+    autocomplete_fields = ["project", "organisation"]
+
+
+class MilestoneStateFilter(DueStateFilter):
+    done_field = "completed_on"
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(RegiaHistoryAdmin):
+    list_display = ["title", "project", "due_on", "completed_on", "weight", "is_late"]
+    list_filter = [MilestoneStateFilter, "project__programme"]
+    search_fields = ["title", "deliverable", "project__title"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+    fields = ["project", "title", "description", "due_on", "weight", "deliverable", "completed_on"]
+    readonly_fields = ["completed_on"]
+    date_hierarchy = "due_on"
+    actions = ["complete", "reopen"]
+
+    @admin.display(boolean=True, description=_("late"))
+    def is_late(self, milestone):
+        return milestone.is_late
+
+    @service_action(description=_("Mark the selected milestones as done today"))
+    def complete(self, request, milestone):
+        milestone_complete(milestone=milestone, actor=request.user)
+
+    @service_action(description=_("Reopen the selected milestones"))
+    def reopen(self, request, milestone):
+        milestone_reopen(milestone=milestone, actor=request.user)
+
+
+class MeasurementInline(admin.TabularInline):
+    model = Measurement
+    extra = 0
+    fields = ["measured_on", "value", "note"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(RegiaAdmin):
+    list_display = ["name", "project", "unit", "baseline", "target", "target_on"]
+    list_filter = ["project__programme"]
+    search_fields = ["name", "unit", "project__title"]
+    list_select_related = ["project"]
+    autocomplete_fields = ["project"]
+    inlines = [MeasurementInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Measurement:
+            super().save_formset(request, form, formset, change)
+            return
+        save_inline_through(
+            formset,
+            lambda measurement: measurement_record(
+                indicator=form.instance,
+                measured_on=measurement.measured_on,
+                value=measurement.value,
+                note=measurement.note,
+                actor=request.user,
+            ),
+        )
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(RegiaAdmin):
+    create_service = staticmethod(measurement_record)
+    list_display = ["indicator", "measured_on", "value", "note"]
+    list_filter = ["indicator__project"]
+    search_fields = ["indicator__name", "indicator__project__title", "note"]
+    list_select_related = ["indicator"]
+    autocomplete_fields = ["indicator"]
+    date_hierarchy = "measured_on"
+
+
+@admin.register(Risk)
+class RiskAdmin(RegiaHistoryAdmin):
+    list_display = ["title", "project", "likelihood", "impact", "score", "status", "owner"]
+    list_filter = ["status", "likelihood", "impact", "project__programme"]
+    search_fields = ["title", "description", "mitigation", "project__title"]
+    list_select_related = ["project", "owner"]
+    autocomplete_fields = ["project", "owner"]
+
+    @admin.display(description=_("score"))
+    def score(self, risk):
+        return risk.score
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    autocomplete_fields = ["project", "responsible"]
+    fields = ["position", "text", "project", "responsible", "due_on"]
+    formfield_overrides = SHORT_TEXT
+
+
+@admin.register(Meeting)
+class MeetingAdmin(RegiaAdmin):
+    list_display = ["title", "programme", "held_on", "place"]
+    list_filter = ["programme"]
+    search_fields = ["title", "place", "minutes"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme", "participants"]
+    date_hierarchy = "held_on"
+    inlines = [DecisionInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(RegiaAdmin):
+    list_display = ["__str__", "meeting", "project", "responsible", "due_on"]
+    list_filter = ["meeting__programme"]
+    search_fields = ["text", "meeting__title", "project__title", "responsible__name"]
+    list_select_related = ["meeting", "project", "responsible"]
+    autocomplete_fields = ["meeting", "project", "responsible"]
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "target_object", "from_label", "to_label", "actor"]
+    list_filter = ["content_type", "act_kind"]
+    search_fields = ["note", "act_number", "actor__username"]
+    list_select_related = ["content_type", "actor"]
+    date_hierarchy = "created_at"
+    fields = [
+        "created_at",
+        "target_object",
+        "target_name",
+        "from_label",
+        "to_label",
+        "actor",
+        "note",
+        "act_label",
+    ]
+    readonly_fields = fields
+
+    @staticmethod
+    def _statuses(change):
+        return getattr(change.content_type.model_class(), "Status", None)
+
+    @admin.display(description=_("from"), ordering="from_status")
+    def from_label(self, change):
+        return status_label(self._statuses(change), change.from_status)
+
+    @admin.display(description=_("to"), ordering="to_status")
+    def to_label(self, change):
+        return status_label(self._statuses(change), change.to_status)
+
+    @admin.display(description=_("object"))
+    def target_object(self, change):
+        # Kind and number, linked: naming the object itself would cost a query per row.
+        opts = change.content_type.model_class()._meta
+        return format_html(
+            '<a href="{}">{} {}</a>',
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[change.object_id]),
+            capfirst(opts.verbose_name),
+            change.object_id,
+        )
+
+    @admin.display(description=_("name"))
+    def target_name(self, change):
+        return change.target or "—"
+
+    @admin.display(description=_("authorising act"))
+    def act_label(self, change):
+        return change.act_label
