@@ -392,12 +392,11 @@ class Project(TimeStampedModel):
 
     def progress(self) -> Decimal:
         """Share of the milestones' weight that is done, 0–100 with one decimal."""
-        if not hasattr(self, "progress_percent"):
-            self.progress_percent = (
-                type(self).objects.with_progress().get(pk=self.pk).progress_percent
-            )
+        percent = getattr(self, "progress_percent", None)
+        if percent is None:
+            percent = type(self).objects.with_progress().get(pk=self.pk).progress_percent
         # SQLite hands back the unrounded quotient's digits; PostgreSQL already has one place.
-        return self.progress_percent.quantize(Decimal("0.1"))
+        return percent.quantize(Decimal("0.1"))
 
     def planned_budget(self) -> Decimal:
         """The sum of the project's allocations from every fund source."""
