@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 MAX_DIGITS = 14
@@ -29,3 +30,8 @@ def money_sum(expression, **extra) -> Coalesce:
 
 def quantize(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def euro(amount: Decimal) -> str:
+    """An amount as the active language writes it: 1.234.567,89 € in Italian."""
+    return number_format(amount, decimal_pos=2, force_grouping=True) + "\u00a0€"

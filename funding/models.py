@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
-from core.money import ZERO, MoneyField
+from core.money import ZERO, MoneyField, euro
 from core.uploads import private_storage
 from core.validators import CIG_PATTERN, CUP_PATTERN, validate_cig, validate_cup
 from partners.models import Organisation
@@ -257,7 +257,7 @@ class Disbursement(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.commitment} — {self.amount} € ({self.get_status_display()})"
+        return f"{self.commitment} — {euro(self.amount)} ({self.get_status_display()})"
 
 
 class Contract(TimeStampedModel):
@@ -433,7 +433,7 @@ class Transaction(models.Model):
         indexes = [models.Index(fields=["project", "financial_year", "phase"])]
 
     def __str__(self) -> str:
-        return f"{self.get_phase_display()} {self.amount} € ({self.financial_year})"
+        return f"{self.get_phase_display()} {euro(self.amount)} ({self.financial_year})"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

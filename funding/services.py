@@ -13,11 +13,10 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.money import money_sum
+from core.money import euro, money_sum
 from core.uploads import clean_upload
 from funding.models import Allocation, Commitment, Disbursement, FundSource, Transaction
 from programme.workflow import Act, check_transition, record_status_change
@@ -33,10 +32,6 @@ COMMITMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _euro(amount: Decimal) -> str:
-    return number_format(amount, decimal_pos=2, force_grouping=True) + " €"
-
-
 @transaction.atomic
 def allocation_create(
     *, fund_source: FundSource, project, year: int, amount: Decimal, actor: AbstractBaseUser
@@ -49,7 +44,7 @@ def allocation_create(
         raise ValidationError(
             {
                 "amount": _("%(source)s has only %(available)s left to allocate.")
-                % {"source": fund_source, "available": _euro(available)}
+                % {"source": fund_source, "available": euro(available)}
             },
             code="over_allocated",
         )
@@ -171,7 +166,7 @@ def disbursement_declare(
         raise ValidationError(
             {
                 "amount": _("Only %(room)s of this commitment is left to disburse.")
-                % {"room": _euro(room)}
+                % {"room": euro(room)}
             },
             code="over_disbursed",
         )
@@ -280,7 +275,7 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
             raise ValidationError(
                 {
                     "amount": _("Only %(left)s is left of the %(parent)s it follows from.")
-                    % {"left": _euro(left), "parent": parent.get_phase_display()}
+                    % {"left": euro(left), "parent": parent.get_phase_display()}
                 },
                 code="over_parent",
             )

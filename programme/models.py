@@ -7,9 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Round
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -387,9 +386,6 @@ class Project(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse("admin:programme_project_change", args=[self.pk])
-
     def progress(self) -> Decimal:
         """Share of the milestones' weight that is done, 0–100 with one decimal."""
         percent = getattr(self, "progress_percent", None)
@@ -515,7 +511,7 @@ class Measurement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.value} ({self.measured_on})"
+        return f"{self.indicator}: {number_format(self.value)} ({date_format(self.measured_on)})"
 
 
 class Risk(TimeStampedModel):
@@ -594,7 +590,7 @@ class Meeting(TimeStampedModel):
         ordering = ["-held_on"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_on})"
+        return f"{self.title} ({date_format(self.held_on)})"
 
 
 class Decision(models.Model):

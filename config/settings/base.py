@@ -155,4 +155,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# Old versions are read, never restored: a restore would bypass the workflows and the ledger.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 REGIA_SITE_NAME = env("REGIA_SITE_NAME", default="Regia")
