@@ -29,7 +29,7 @@ class AuditEntry(models.Model):
     verb = models.CharField(_("verb"), max_length=80, db_index=True)
     target_type = models.CharField(_("target type"), max_length=100, db_index=True)
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
-    target_repr = models.CharField(_("target"), max_length=255, blank=True)
+    target_repr = models.CharField(_("object"), max_length=255, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=255, blank=True)

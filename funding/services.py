@@ -150,7 +150,8 @@ def disbursement_declare(
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if commitment.status not in (C.CONFIRMED, C.PARTLY_DISBURSED):
         raise ValidationError(
-            _("Money can be declared only on a confirmed commitment."), code="not_confirmed"
+            _("Money can be declared only on a confirmed commitment that is not yet fulfilled."),
+            code="not_confirmed",
         )
     if amount <= 0:
         raise ValidationError({"amount": _("The amount must be positive.")}, code="amount")
@@ -253,11 +254,8 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
         if entry.parent is None:
             raise ValidationError(
                 {
-                    "parent": _("A %(phase)s must follow from a %(parent)s.")
-                    % {
-                        "phase": entry.get_phase_display(),
-                        "parent": Transaction.Phase(parent_phase).label,
-                    }
+                    "parent": _("This entry must follow from an entry of phase “%(parent)s”.")
+                    % {"parent": Transaction.Phase(parent_phase).label}
                 },
                 code="parent_required",
             )
@@ -265,7 +263,9 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
         if parent.phase != parent_phase or parent.project_id != entry.project_id:
             raise ValidationError(
                 {
-                    "parent": _("It must follow from a %(parent)s of the same project.")
+                    "parent": _(
+                        "It must follow from an entry of phase “%(parent)s” of the same project."
+                    )
                     % {"parent": Transaction.Phase(parent_phase).label}
                 },
                 code="parent_phase",
@@ -274,7 +274,7 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
         if entry.amount > left:
             raise ValidationError(
                 {
-                    "amount": _("Only %(left)s is left of the %(parent)s it follows from.")
+                    "amount": _("Only %(left)s is left of the entry it follows from (%(parent)s).")
                     % {"left": euro(left), "parent": parent.get_phase_display()}
                 },
                 code="over_parent",
@@ -282,7 +282,9 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
     elif entry.parent is not None:
         raise ValidationError(
             {
-                "parent": _("An %(phase)s starts a chain; it follows from nothing.")
+                "parent": _(
+                    "An entry of phase “%(phase)s” starts a chain: it follows from no other entry."
+                )
                 % {"phase": entry.get_phase_display()}
             },
             code="parent_not_allowed",

@@ -317,7 +317,10 @@ class Project(TimeStampedModel):
         help_text=_("Codice Unico di Progetto; required from approval on."),
     )
     rup = models.CharField(
-        _("RUP"), max_length=150, blank=True, help_text=_("The responsible official.")
+        _("RUP"),
+        max_length=150,
+        blank=True,
+        help_text=_("Responsabile unico del progetto: the official answerable for it."),
     )
     total_cost = MoneyField(_("total cost (EUR)"), default=ZERO)
     lead_organisation = models.ForeignKey(

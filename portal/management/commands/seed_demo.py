@@ -41,16 +41,22 @@ class Command(BaseCommand):
         if not report.changed_anything:
             self.stdout.write(_("The demo data is already loaded: nothing changed."))
             return
+        accounts = ngettext("%(count)d account", "%(count)d accounts", report.users_created) % {
+            "count": report.users_created
+        }
+        organisations = ngettext(
+            "%(count)d organisation", "%(count)d organisations", report.organisations_created
+        ) % {"count": report.organisations_created}
         self.stdout.write(
             self.style.SUCCESS(
                 _(
-                    "Demo data loaded: %(programmes)s; %(users)d accounts (password "
-                    "“%(password)s”) and %(organisations)d organisations created."
+                    "Demo data loaded: %(programmes)s; %(accounts)s (password “%(password)s”) "
+                    "and %(organisations)s created."
                 )
                 % {
                     "programmes": ", ".join(report.programmes) or "—",
-                    "users": report.users_created,
-                    "organisations": report.organisations_created,
+                    "accounts": accounts,
+                    "organisations": organisations,
                     "password": DEMO_PASSWORD,
                 }
             )
