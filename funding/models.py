@@ -48,7 +48,11 @@ class FundSource(TimeStampedModel):
         verbose_name_plural = _("fund sources")
         ordering = ["programme", "name"]
         constraints = [
-            models.CheckConstraint(condition=Q(total__gt=0), name="fund_source_total_positive"),
+            models.CheckConstraint(
+                condition=Q(total__gt=0),
+                name="fund_source_total_positive",
+                violation_error_message=_("A fund source's total must be more than zero."),
+            ),
             models.UniqueConstraint(fields=["programme", "name"], name="fund_source_unique_name"),
         ]
 
@@ -81,7 +85,11 @@ class Allocation(TimeStampedModel):
         verbose_name_plural = _("allocations")
         ordering = ["project", "year", "fund_source"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="allocation_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="allocation_amount_positive",
+                violation_error_message=_("An allocation must be more than zero."),
+            ),
             models.UniqueConstraint(
                 fields=["fund_source", "project", "year"], name="allocation_once_per_year"
             ),
@@ -158,29 +166,44 @@ class Commitment(TimeStampedModel):
         verbose_name_plural = _("commitments")
         ordering = ["-year", "organisation__name", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="commitment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="commitment_amount_positive",
+                violation_error_message=_("A commitment must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(disbursed_amount__gte=0) & Q(disbursed_amount__lte=F("amount")),
                 name="commitment_disbursed_within_amount",
+                violation_error_message=_("Verified disbursements cannot exceed the commitment."),
             ),
             models.CheckConstraint(
                 condition=Q(project__isnull=False, plan_action__isnull=True)
                 | Q(project__isnull=True, plan_action__isnull=False),
                 name="commitment_for_project_or_plan_action",
+                violation_error_message=_("A commitment is for either a project or a plan action."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="withdrawn") | ~Q(withdrawal_reason=""),
                 name="commitment_withdrawal_has_reason",
+                violation_error_message=_(
+                    "A withdrawn commitment needs the reason for its withdrawal."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=["confirmed", "partly_disbursed", "fulfilled"])
                 | ~Q(act_reference=""),
                 name="commitment_firm_has_act",
+                violation_error_message=_(
+                    "A confirmed commitment needs the reference of the partner's budget act."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["organisation", "external_reference"],
                 condition=~Q(external_reference=""),
                 name="commitment_external_reference_unique",
+                violation_error_message=_(
+                    "This partner already has a commitment with this reference."
+                ),
             ),
         ]
 
@@ -249,10 +272,17 @@ class Disbursement(TimeStampedModel):
         verbose_name_plural = _("disbursements")
         ordering = ["commitment", "disbursed_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="disbursement_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="disbursement_amount_positive",
+                violation_error_message=_("A disbursement must be more than zero."),
+            ),
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(rejection_reason=""),
                 name="disbursement_rejection_has_reason",
+                violation_error_message=_(
+                    "A rejected disbursement needs the reason for its rejection."
+                ),
             ),
         ]
 
@@ -294,13 +324,22 @@ class Contract(TimeStampedModel):
         verbose_name_plural = _("contracts")
         ordering = ["project", "awarded_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="contract_amount_positive"),
-            models.CheckConstraint(condition=Q(cig__regex=CIG_PATTERN), name="contract_cig_format"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="contract_amount_positive",
+                violation_error_message=_("A contract's amount must be more than zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(cig__regex=CIG_PATTERN),
+                name="contract_cig_format",
+                violation_error_message=_("A CIG has 10 characters, digits and capital letters."),
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True)
                 | Q(starts_on__isnull=True)
                 | Q(ends_on__gte=F("starts_on")),
                 name="contract_ends_after_start",
+                violation_error_message=_("A contract cannot end before it starts."),
             ),
         ]
 
@@ -418,16 +457,26 @@ class Transaction(models.Model):
                 condition=Q(reverses__isnull=True, amount__gt=0, reason="")
                 | (Q(reverses__isnull=False, amount__lt=0) & ~Q(reason="")),
                 name="transaction_positive_or_reasoned_reversal",
+                violation_error_message=_(
+                    "An entry is positive; only a reversal, with its reason, is negative."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(cup="") | Q(cup__regex=CUP_PATTERN), name="transaction_cup_format"
+                condition=Q(cup="") | Q(cup__regex=CUP_PATTERN),
+                name="transaction_cup_format",
+                violation_error_message=_(
+                    "A CUP has 15 characters: a letter, two digits, a letter and eleven digits."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(cig="") | Q(cig__regex=CIG_PATTERN), name="transaction_cig_format"
+                condition=Q(cig="") | Q(cig__regex=CIG_PATTERN),
+                name="transaction_cig_format",
+                violation_error_message=_("A CIG has 10 characters, digits and capital letters."),
             ),
             models.CheckConstraint(
                 condition=Q(financial_year__gte=2000, financial_year__lte=2100),
                 name="transaction_financial_year_plausible",
+                violation_error_message=_("The financial year must be between 2000 and 2100."),
             ),
         ]
         indexes = [models.Index(fields=["project", "financial_year", "phase"])]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from stdnum.it import codicefiscale, iva
 
 from core.models import TimeStampedModel
 from core.uploads import private_storage
@@ -45,11 +46,19 @@ class Organisation(TimeStampedModel):
                 fields=["tax_code"],
                 condition=~Q(tax_code=""),
                 name="organisation_tax_code_unique",
+                violation_error_message=_(
+                    "An organisation with this codice fiscale already exists."
+                ),
             ),
         ]
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def clean(self):
+        # Stored as the codes are printed on official documents: no spaces, capitals.
+        self.tax_code = codicefiscale.compact(self.tax_code) if self.tax_code else ""
+        self.vat_number = iva.compact(self.vat_number) if self.vat_number else ""
 
     @property
     def is_municipality(self) -> bool:
@@ -90,6 +99,7 @@ class Membership(TimeStampedModel):
                 | Q(started_on__isnull=True)
                 | Q(ended_on__gte=F("started_on")),
                 name="membership_ends_after_start",
+                violation_error_message=_("A membership cannot end before it starts."),
             ),
         ]
 
@@ -130,6 +140,7 @@ class Agreement(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="agreement_valid_until_after_valid_from",
+                violation_error_message=_("An agreement cannot expire before it comes into force."),
             ),
         ]
 
@@ -255,6 +266,9 @@ class DataSharingCommitment(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(until__isnull=True) | Q(until__gte=F("since")),
                 name="data_sharing_until_after_since",
+                violation_error_message=_(
+                    "Data cannot stop being shared before it starts being shared."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["agreement", "organisation", "dataset"],

@@ -20,4 +20,6 @@ def can_view_agreement_document(user, agreement: Agreement) -> Allowed:
     ).exists()
     if is_signatory:
         return Allowed.yes()
-    return Allowed.no(_("Only the signatories and the programme's managers read this document."))
+    return Allowed.no(
+        _("Only the signatories and the staff in charge of agreements read this document.")
+    )

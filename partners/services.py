@@ -66,6 +66,11 @@ def agreement_create(
     """Register a signed agreement with its signatories (organisation, role) and document."""
     if not signatories:
         raise ValidationError(_("An agreement has at least one signatory."), code="signatories")
+    organisations = [organisation for organisation, _role in signatories]
+    if len(set(organisations)) != len(organisations):
+        raise ValidationError(
+            _("Each organisation signs an agreement once."), code="duplicate_signatory"
+        )
     agreement = Agreement(**fields)
     if document is not None:
         agreement.document = clean_upload(document)

@@ -50,6 +50,7 @@ class Programme(TimeStampedModel):
                 | Q(starts_on__isnull=True)
                 | Q(ends_on__gte=F("starts_on")),
                 name="programme_ends_after_start",
+                violation_error_message=_("A programme cannot end before it starts."),
             ),
         ]
 
@@ -165,11 +166,14 @@ class Plan(TimeStampedModel):
         ordering = ["programme", "-start_year"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_year__gte=F("start_year")), name="plan_end_year_after_start"
+                condition=Q(end_year__gte=F("start_year")),
+                name="plan_end_year_after_start",
+                violation_error_message=_("A plan's last year cannot come before its first."),
             ),
             models.CheckConstraint(
                 condition=Q(start_year__gte=2000, start_year__lte=2100),
                 name="plan_start_year_plausible",
+                violation_error_message=_("A plan's first year must be between 2000 and 2100."),
             ),
         ]
 
@@ -360,29 +364,41 @@ class Project(TimeStampedModel):
         ordering = ["programme", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(total_cost__gte=0), name="project_total_cost_not_negative"
+                condition=Q(total_cost__gte=0),
+                name="project_total_cost_not_negative",
+                violation_error_message=_("A project's total cost cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(planned_end__isnull=True)
                 | Q(planned_start__isnull=True)
                 | Q(planned_end__gte=F("planned_start")),
                 name="project_planned_end_after_start",
+                violation_error_message=_("A project cannot be planned to end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(actual_end__isnull=True)
                 | Q(actual_start__isnull=True)
                 | Q(actual_end__gte=F("actual_start")),
                 name="project_actual_end_after_start",
+                violation_error_message=_("A project cannot have ended before it started."),
             ),
             models.UniqueConstraint(
-                fields=["cup"], condition=~Q(cup=""), name="project_cup_unique"
+                fields=["cup"],
+                condition=~Q(cup=""),
+                name="project_cup_unique",
+                violation_error_message=_("Another project already has this CUP."),
             ),
             models.CheckConstraint(
-                condition=Q(cup="") | Q(cup__regex=CUP_PATTERN), name="project_cup_format"
+                condition=Q(cup="") | Q(cup__regex=CUP_PATTERN),
+                name="project_cup_format",
+                violation_error_message=_(
+                    "A CUP has 15 characters: a letter, two digits, a letter and eleven digits."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(cup="") | Q(status__in=["proposed", "under_assessment", "cancelled"]),
                 name="project_cup_required_from_approval",
+                violation_error_message=_("A project needs its CUP from approval on."),
             ),
         ]
 
@@ -454,7 +470,11 @@ class Milestone(TimeStampedModel):
         verbose_name_plural = _("milestones")
         ordering = ["project", "due_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight__gte=1), name="milestone_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1),
+                name="milestone_weight_positive",
+                violation_error_message=_("A milestone's weight must be at least 1."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -558,10 +578,14 @@ class Risk(TimeStampedModel):
         ordering = ["project", "-likelihood", "-impact"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(likelihood__gte=1, likelihood__lte=5), name="risk_likelihood_1_to_5"
+                condition=Q(likelihood__gte=1, likelihood__lte=5),
+                name="risk_likelihood_1_to_5",
+                violation_error_message=_("Likelihood goes from 1 (very low) to 5 (very high)."),
             ),
             models.CheckConstraint(
-                condition=Q(impact__gte=1, impact__lte=5), name="risk_impact_1_to_5"
+                condition=Q(impact__gte=1, impact__lte=5),
+                name="risk_impact_1_to_5",
+                violation_error_message=_("Impact goes from 1 (very low) to 5 (very high)."),
             ),
         ]
 
@@ -671,6 +695,7 @@ class StatusChange(models.Model):
                 condition=Q(act_kind="", act_number="", act_date__isnull=True)
                 | (~Q(act_kind="") & ~Q(act_number="") & Q(act_date__isnull=False)),
                 name="status_change_act_complete_or_absent",
+                violation_error_message=_("An authorising act needs its kind, number and date."),
             ),
         ]
 

@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programme.models import AuthorisingAct, StatusChange
@@ -26,6 +27,12 @@ class Act:
             raise ValidationError(_("Unknown kind of authorising act."), code="act_kind")
         if not self.number.strip():
             raise ValidationError(_("The authorising act needs its number."), code="act_number")
+        if not isinstance(self.date, date):
+            raise ValidationError(_("The authorising act needs its date."), code="act_date")
+        if self.date > timezone.localdate():
+            raise ValidationError(
+                _("The authorising act cannot be dated in the future."), code="act_date"
+            )
 
 
 def check_transition(

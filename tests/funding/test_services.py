@@ -1,0 +1,283 @@
+"""The money around commitments and allocations: never more than there is."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone, translation
+
+from core.models import AuditEntry
+from funding.models import Allocation, Commitment, Disbursement
+from funding.services import (
+    allocation_create,
+    commitment_confirm,
+    disbursement_declare,
+    disbursement_reject,
+    disbursement_verify,
+)
+from programme.workflow import status_history
+from tests.factories import (
+    CommitmentFactory,
+    FundSourceFactory,
+    ProgrammeFactory,
+    ProjectFactory,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+C = Commitment.Status
+PAID_ON = datetime.date(2024, 5, 2)
+
+
+@pytest.fixture
+def commitment(project, partner, manager):
+    """Gida's confirmed commitment of 50,000 € to the project."""
+    pledge = CommitmentFactory(organisation=partner, project=project, amount=Decimal("50000.00"))
+    return commitment_confirm(commitment=pledge, actor=manager, act_reference="Delibera CdA 14")
+
+
+def declare(commitment, amount, actor, **extra):
+    return disbursement_declare(
+        commitment=commitment, amount=Decimal(amount), disbursed_on=PAID_ON, actor=actor, **extra
+    )
+
+
+def test_commitment_cannot_be_disbursed_past_its_amount(commitment, partner_rep):
+    declare(commitment, "30000.00", partner_rep)
+
+    with pytest.raises(ValidationError) as error:
+        declare(commitment, "20000.01", partner_rep)
+
+    assert error.value.message_dict == {
+        "amount": ["Only 20,000.00\u00a0€ of this commitment is left to disburse."]
+    }
+    assert list(commitment.disbursements.values_list("amount", flat=True)) == [Decimal("30000.00")]
+    assert AuditEntry.objects.filter(verb="disbursement.declared").count() == 1
+
+
+def test_room_left_is_told_the_italian_way_in_italian(commitment, partner_rep):
+    declare(commitment, "30000.00", partner_rep)
+
+    with translation.override("it"), pytest.raises(ValidationError) as error:
+        declare(commitment, "20000.01", partner_rep)
+
+    assert "20.000,00\u00a0€" in error.value.message_dict["amount"][0]
+
+
+def test_declared_and_verified_disbursements_both_use_up_the_commitment(
+    commitment, partner_rep, manager
+):
+    disbursement_verify(disbursement=declare(commitment, "30000.00", partner_rep), actor=manager)
+    declare(commitment, "15000.00", partner_rep)
+
+    declare(commitment, "5000.00", partner_rep)
+
+    with pytest.raises(ValidationError) as error:
+        declare(commitment, "0.01", partner_rep)
+
+    assert error.value.message_dict == {
+        "amount": ["Only 0.00\u00a0€ of this commitment is left to disburse."]
+    }
+
+
+def test_rejected_declaration_frees_its_amount(commitment, partner_rep, manager):
+    wrong = declare(commitment, "50000.00", partner_rep)
+    disbursement_reject(disbursement=wrong, actor=manager, reason="Invoice for another project")
+
+    declare(commitment, "50000.00", partner_rep)
+
+    assert commitment.disbursements.filter(status=Disbursement.Status.DECLARED).count() == 1
+
+
+@pytest.mark.parametrize("status", [C.PLEDGED, C.WITHDRAWN, C.FULFILLED])
+def test_money_is_declared_only_on_a_confirmed_commitment(status, partner_rep):
+    commitment = CommitmentFactory(status=status)
+
+    with pytest.raises(ValidationError) as error:
+        declare(commitment, "100.00", partner_rep)
+
+    assert error.value.messages == [
+        "Money can be declared only on a confirmed commitment that is not yet fulfilled."
+    ]
+    assert not Disbursement.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["0.00", "-10.00"])
+def test_declared_amount_must_be_positive(amount, commitment, partner_rep):
+    with pytest.raises(ValidationError) as error:
+        declare(commitment, amount, partner_rep)
+
+    assert error.value.message_dict == {"amount": ["The amount must be positive."]}
+    assert not Disbursement.objects.exists()
+
+
+def test_disbursement_cannot_be_dated_in_the_future(commitment, partner_rep):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as error:
+        disbursement_declare(
+            commitment=commitment, amount=Decimal("10.00"), disbursed_on=tomorrow, actor=partner_rep
+        )
+
+    assert error.value.message_dict == {
+        "disbursed_on": ["A disbursement cannot be dated in the future."]
+    }
+
+
+def test_declared_money_counts_only_once_verified(commitment, partner_rep):
+    disbursement = declare(commitment, "20000.00", partner_rep)
+
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.disbursed_amount) == (C.CONFIRMED, Decimal("0.00"))
+    assert (disbursement.status, disbursement.declared_by) == (
+        Disbursement.Status.DECLARED,
+        partner_rep,
+    )
+
+
+def test_verification_moves_confirmed_to_partly_disbursed_to_fulfilled(
+    commitment, partner_rep, manager
+):
+    disbursement_verify(disbursement=declare(commitment, "20000.00", partner_rep), actor=manager)
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.disbursed_amount, commitment.remaining) == (
+        C.PARTLY_DISBURSED,
+        Decimal("20000.00"),
+        Decimal("30000.00"),
+    )
+
+    last = disbursement_verify(
+        disbursement=declare(commitment, "30000.00", partner_rep), actor=manager
+    )
+
+    commitment.refresh_from_db()
+    assert (commitment.status, commitment.disbursed_amount) == (C.FULFILLED, Decimal("50000.00"))
+    assert (last.status, last.reviewed_by) == (Disbursement.Status.VERIFIED, manager)
+    assert last.reviewed_at is not None
+    assert [(c.from_status, c.to_status) for c in status_history(commitment)] == [
+        (C.PLEDGED, C.CONFIRMED),
+        (C.CONFIRMED, C.PARTLY_DISBURSED),
+        (C.PARTLY_DISBURSED, C.FULFILLED),
+    ]
+
+
+@pytest.mark.parametrize("review", ["verify", "reject"])
+def test_disbursement_is_reviewed_once(review, commitment, partner_rep, manager):
+    disbursement = declare(commitment, "100.00", partner_rep)
+    disbursement_verify(disbursement=disbursement, actor=manager)
+
+    with pytest.raises(ValidationError, match="Only a declared disbursement can be"):
+        if review == "verify":
+            disbursement_verify(disbursement=disbursement, actor=manager)
+        else:
+            disbursement_reject(disbursement=disbursement, actor=manager, reason="Duplicate")
+
+    commitment.refresh_from_db()
+    assert commitment.disbursed_amount == Decimal("100.00")
+
+
+@pytest.mark.parametrize("reason", ["", "  "])
+def test_rejection_needs_a_reason(reason, commitment, partner_rep, manager):
+    disbursement = declare(commitment, "100.00", partner_rep)
+
+    with pytest.raises(ValidationError) as error:
+        disbursement_reject(disbursement=disbursement, actor=manager, reason=reason)
+
+    assert error.value.message_dict == {
+        "rejection_reason": ["Say why the disbursement is rejected."]
+    }
+    assert Disbursement.objects.get(pk=disbursement.pk).status == Disbursement.Status.DECLARED
+
+
+@pytest.fixture
+def fund_source(programme):
+    return FundSourceFactory(programme=programme, total=Decimal("100000.00"))
+
+
+def test_allocation_cannot_take_more_than_the_source_has_left(fund_source, project, manager):
+    allocation_create(
+        fund_source=fund_source,
+        project=project,
+        year=2024,
+        amount=Decimal("70000.00"),
+        actor=manager,
+    )
+
+    with pytest.raises(ValidationError) as error:
+        allocation_create(
+            fund_source=fund_source,
+            project=project,
+            year=2025,
+            amount=Decimal("30000.01"),
+            actor=manager,
+        )
+
+    assert error.value.message_dict == {
+        "amount": [f"{fund_source.name} has only 30,000.00\u00a0€ left to allocate."]
+    }
+    assert list(Allocation.objects.values_list("year", flat=True)) == [2024]
+    assert AuditEntry.objects.filter(verb="allocation.created").count() == 1
+
+
+def test_allocation_may_take_exactly_what_is_left(fund_source, project, manager):
+    allocation_create(
+        fund_source=fund_source,
+        project=project,
+        year=2024,
+        amount=Decimal("70000.00"),
+        actor=manager,
+    )
+
+    allocation = allocation_create(
+        fund_source=fund_source,
+        project=project,
+        year=2025,
+        amount=Decimal("30000.00"),
+        actor=manager,
+    )
+
+    entry = AuditEntry.objects.get(verb="allocation.created", target_id=str(allocation.pk))
+    assert (entry.actor, entry.data) == (manager, {"amount": "30000.00"})
+
+
+def test_allocation_across_programmes_is_refused(fund_source, manager):
+    other_project = ProjectFactory(programme=ProgrammeFactory())
+
+    with pytest.raises(ValidationError, match="belong to different programmes"):
+        allocation_create(
+            fund_source=fund_source,
+            project=other_project,
+            year=2024,
+            amount=Decimal("10.00"),
+            actor=manager,
+        )
+
+    assert not Allocation.objects.exists()
+    assert not AuditEntry.objects.exists()
+
+
+def test_projects_planned_budget_is_the_sum_of_its_allocations(programme, project, manager):
+    miur = FundSourceFactory(programme=programme, total=Decimal("500000.00"))
+    municipal = FundSourceFactory(
+        programme=programme, kind="municipal_budget", total=Decimal("200000.00")
+    )
+    assert project.planned_budget() == Decimal("0.00")
+
+    for source, year, amount in [
+        (miur, 2024, "120000.00"),
+        (miur, 2025, "80000.00"),
+        (municipal, 2024, "25000.50"),
+    ]:
+        allocation_create(
+            fund_source=source, project=project, year=year, amount=Decimal(amount), actor=manager
+        )
+
+    assert project.planned_budget() == Decimal("225000.50")
+
+
+def test_private_investment_is_off_budget(programme):
+    fibre = FundSourceFactory(programme=programme, kind="private_investment")
+    miur = FundSourceFactory(programme=programme, kind="ministry_call")
+
+    assert (fibre.is_off_budget, miur.is_off_budget) == (True, False)
