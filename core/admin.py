@@ -65,6 +65,8 @@ def save_inline_through(formset, create: Callable[[models.Model], object]) -> No
 class RegiaAdmin(admin.ModelAdmin):
     """The base of every Regia admin page."""
 
+    # A web address typed without a scheme is taken as https://, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     #: The service that adds this model's objects, called as ``create_service(actor=user,
     #: **fields)``; without one, the admin saves the form as Django does.
     create_service: Callable[..., models.Model] | None = None
