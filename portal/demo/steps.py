@@ -9,10 +9,11 @@ The stories write amounts as exact decimal strings ("640000.00"); they become De
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import models
+from django.utils import timezone
 
 from funding.models import Commitment, Contract, FundSource, Transaction
 from funding.services import (
@@ -36,6 +37,7 @@ from programme.models import (
     ProgrammeAssignment,
     Project,
     Risk,
+    StatusChange,
     ThematicArea,
 )
 from programme.services import (
@@ -46,7 +48,7 @@ from programme.services import (
     project_create,
     project_transition,
 )
-from programme.workflow import Act
+from programme.workflow import Act, status_history
 
 S = Project.Status
 # The path a project walks from proposal to completion; detours are played step by step.
@@ -148,7 +150,28 @@ def project_advance(
             act=approval if step == S.APPROVED else None,
             on=dates.get(step),
         )
+    if approval is not None:
+        _date_the_story(project, approval=approval.date, later=dates)
     return project
+
+
+def _date_the_story(project: Project, *, approval: date, later: dict[str, date | None]) -> None:
+    """Give the workflow history the story's dates instead of the seeding moment.
+
+    The proposal and the assessment come before the approval act; a step without a date in
+    the story keeps the moment the seed ran. Audit rows keep the real moment, as they must.
+    """
+    story = {
+        S.PROPOSED: approval - timedelta(days=90),
+        S.UNDER_ASSESSMENT: approval - timedelta(days=45),
+        S.APPROVED: approval,
+        **{status: day for status, day in later.items() if day is not None},
+    }
+    for change in status_history(project):
+        day = story.get(change.to_status)
+        if day is not None:
+            moment = datetime.combine(day, time(10, 0), tzinfo=timezone.get_current_timezone())
+            StatusChange.objects.filter(pk=change.pk).update(created_at=moment)
 
 
 @dataclass(frozen=True)
