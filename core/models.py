@@ -2,6 +2,21 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def year_choices() -> list[tuple[int, str]]:
+    return [(year, str(year)) for year in range(FIRST_YEAR, LAST_YEAR + 1)]
+
+
+def YearField(verbose_name=None, **kwargs) -> models.PositiveSmallIntegerField:
+    """A calendar or financial year, 2000–2100.
+
+    The choices make forms offer a list and make Django show “2026”, never the number
+    grouped as “2.026”.
+    """
+    return models.PositiveSmallIntegerField(verbose_name, choices=year_choices, **kwargs)
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

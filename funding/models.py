@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, YearField
 from core.money import ZERO, MoneyField, euro
 from core.uploads import private_storage
 from core.validators import CIG_PATTERN, CUP_PATTERN, validate_cig, validate_cup
@@ -76,7 +76,7 @@ class Allocation(TimeStampedModel):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="allocations"
     )
-    year = models.PositiveSmallIntegerField(_("financial year"))
+    year = YearField(_("financial year"))
     amount = MoneyField()
     history = HistoricalRecords()
 
@@ -138,7 +138,7 @@ class Commitment(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="commitments",
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = YearField(_("year"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     amount = MoneyField()
     disbursed_amount = MoneyField(_("verified disbursements (EUR)"), default=ZERO, editable=False)
@@ -386,7 +386,7 @@ class Transaction(models.Model):
     )
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     amount = MoneyField(help_text=_("Negative only in a reversal entry."))
-    financial_year = models.PositiveSmallIntegerField(_("financial year (esercizio)"))
+    financial_year = YearField(_("financial year (esercizio)"))
     recorded_on = models.DateField(_("date"))
     peg_chapter = models.CharField(_("PEG chapter"), max_length=30, blank=True)
     act_kind = models.CharField(_("authorising act"), max_length=30, choices=AuthorisingAct.choices)

@@ -12,7 +12,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, YearField
 from core.money import ZERO, MoneyField, money_sum
 from core.validators import CUP_PATTERN, validate_cup
 from partners.models import Organisation
@@ -147,8 +147,8 @@ class Plan(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    start_year = models.PositiveSmallIntegerField(_("first year"))
-    end_year = models.PositiveSmallIntegerField(_("last year"))
+    start_year = YearField(_("first year"))
+    end_year = YearField(_("last year"))
     dup_period = models.CharField(
         _("DUP period"),
         max_length=20,
@@ -211,7 +211,7 @@ class PlanAction(models.Model):
     phase = models.ForeignKey(
         PlanPhase, verbose_name=_("phase"), on_delete=models.CASCADE, related_name="actions"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = YearField(_("year"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     thematic_area = models.ForeignKey(
