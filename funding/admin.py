@@ -257,6 +257,21 @@ class ContractAdmin(RegiaHistoryAdmin):
     date_hierarchy = "awarded_on"
 
 
+class EntryKindFilter(admin.SimpleListFilter):
+    title = _("kind of entry")
+    parameter_name = "entry"
+
+    def lookups(self, request, model_admin):
+        return [("original", _("Original entries")), ("reversal", _("Reversals"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "original":
+            return queryset.filter(reverses__isnull=True)
+        if self.value() == "reversal":
+            return queryset.filter(reverses__isnull=False)
+        return queryset
+
+
 @admin.register(Transaction)
 class TransactionAdmin(RegiaHistoryAdmin):
     """Append-only: entries are added through the service and corrected by reversal."""
@@ -278,7 +293,7 @@ class TransactionAdmin(RegiaHistoryAdmin):
         "phase",
         "financial_year",
         "act_kind",
-        ("reverses", admin.EmptyFieldListFilter),
+        EntryKindFilter,
         "project__programme",
     ]
     search_fields = [
