@@ -4,7 +4,7 @@ from django.contrib.admin.utils import flatten
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import ReasonForm, RegiaHistoryAdmin, UploadField, service_action
+from core.admin import ReasonForm, RegiaHistoryAdmin, RegiaInline, UploadField, service_action
 from core.money import money_sum
 from funding.models import Allocation, Commitment, Contract, Disbursement, FundSource, Transaction
 from funding.services import (
@@ -18,7 +18,7 @@ from funding.services import (
     transaction_record,
     transaction_reverse,
 )
-from programme.admin import status_history_html
+from programme.workflow import status_history_html
 
 
 @admin.register(FundSource)
@@ -31,6 +31,12 @@ class FundSourceAdmin(RegiaHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(allocated=money_sum("allocations__amount"))
+
+    def get_readonly_fields(self, request, obj=None):
+        # Allocations are made within one programme: the source stays in it once it has some.
+        if obj is not None and obj.allocations.exists():
+            return [*self.readonly_fields, "programme"]
+        return self.readonly_fields
 
     @admin.display(description=_("allocated (EUR)"), ordering="allocated")
     def allocated(self, fund_source):
@@ -61,9 +67,8 @@ class AllocationAdmin(RegiaHistoryAdmin):
         return False
 
 
-class DisbursementInline(admin.TabularInline):
+class DisbursementInline(RegiaInline):
     model = Disbursement
-    extra = 0
     fields = ["disbursed_on", "amount", "status", "declared_by", "reviewed_by"]
     readonly_fields = fields
     show_change_link = True
@@ -255,6 +260,13 @@ class ContractAdmin(RegiaHistoryAdmin):
     list_select_related = ["project", "supplier"]
     autocomplete_fields = ["project", "supplier"]
     date_hierarchy = "awarded_on"
+    # What the transactions recorded against a contract say it is.
+    recorded_fields = ["cig", "project", "supplier"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.transactions.exists():
+            return [*self.readonly_fields, *self.recorded_fields]
+        return self.readonly_fields
 
 
 class EntryKindFilter(admin.SimpleListFilter):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, YearField
-from core.money import ZERO, MoneyField, euro
+from core.money import ZERO, MoneyField, euro, money_sum
 from core.uploads import private_storage
 from core.validators import CIG_PATTERN, CUP_PATTERN, validate_cig, validate_cup
 from partners.models import Organisation
@@ -58,6 +58,25 @@ class FundSource(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        if self._state.adding or not self.allocations.exists():
+            return
+        stored = FundSource.objects.only("programme_id").get(pk=self.pk)
+        if stored.programme_id != self.programme_id:
+            raise ValidationError(
+                {"programme": _("A fund source with allocations stays in its programme.")},
+                code="programme_locked",
+            )
+        allocated = self.allocations.aggregate(total=money_sum("amount"))["total"]
+        if self.total is not None and self.total < allocated:
+            raise ValidationError(
+                {
+                    "total": _("%(allocated)s is already allocated from this source.")
+                    % {"allocated": euro(allocated)}
+                },
+                code="below_allocated",
+            )
 
     @property
     def is_off_budget(self) -> bool:
@@ -211,12 +230,6 @@ class Commitment(TimeStampedModel):
         target = self.project or self.plan_action
         return f"{self.organisation} → {target} ({self.year})"
 
-    def clean(self):
-        if self.project_id and self.plan_action_id:
-            raise ValidationError(_("A commitment is for a project or a plan action, not both."))
-        if not self.project_id and not self.plan_action_id:
-            raise ValidationError(_("Say which project or plan action the commitment is for."))
-
     @property
     def remaining(self):
         return self.amount - self.disbursed_amount
@@ -252,7 +265,7 @@ class Disbursement(TimeStampedModel):
         settings.AUTH_USER_MODEL,
         verbose_name=_("declared by"),
         null=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     reviewed_by = models.ForeignKey(
@@ -260,7 +273,7 @@ class Disbursement(TimeStampedModel):
         verbose_name=_("reviewed by"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
@@ -345,6 +358,31 @@ class Contract(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.cig} — {self.subject}"
+
+    def clean(self):
+        if self._state.adding or not self.transactions.exists():
+            return
+        stored = Contract.objects.only("cig", "project_id", "supplier_id").get(pk=self.pk)
+        if (stored.cig, stored.project_id, stored.supplier_id) != (
+            self.cig,
+            self.project_id,
+            self.supplier_id,
+        ):
+            raise ValidationError(
+                _("Entries are recorded on this contract: its CIG, project and supplier stay."),
+                code="contract_locked",
+            )
+        committed = self.transactions.filter(phase=Transaction.Phase.IMPEGNO).aggregate(
+            total=money_sum("amount")
+        )["total"]
+        if self.amount is not None and self.amount < committed:
+            raise ValidationError(
+                {
+                    "amount": _("%(committed)s is already committed (impegno) on this contract.")
+                    % {"committed": euro(committed)}
+                },
+                code="below_committed",
+            )
 
 
 class TransactionQuerySet(models.QuerySet):
@@ -440,7 +478,7 @@ class Transaction(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
         null=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

@@ -199,6 +199,10 @@ def disbursement_verify(*, disbursement: Disbursement, actor: AbstractBaseUser) 
     commitment = Commitment.objects.select_for_update().get(pk=disbursement.commitment_id)
     if disbursement.status != Disbursement.Status.DECLARED:
         raise ValidationError(_("Only a declared disbursement can be verified."), code="status")
+    if disbursement.declared_by_id == actor.pk:
+        raise ValidationError(
+            _("Whoever declared a disbursement cannot also verify it."), code="same_person"
+        )
     disbursement.status = Disbursement.Status.VERIFIED
     disbursement.reviewed_by = actor
     disbursement.reviewed_at = timezone.now()
@@ -244,7 +248,9 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
 
     A liquidazione follows an impegno, a pagamento a liquidazione, a riscossione an
     accertamento, never for more than what is left of it; payments and settlements carry the
-    project's CUP, and the contract's CIG when they pay a contract.
+    project's CUP, and the contract's CIG when they pay a contract; what the entry links to
+    (contract, partner commitment, fund source) belongs to the same project or programme; and
+    nothing is dated in the future.
     """
     entry = Transaction(**fields, recorded_by=actor)
     if entry.amount is None or entry.amount <= 0:
@@ -289,12 +295,66 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
             },
             code="parent_not_allowed",
         )
+    _check_links(entry)
+    _check_codes(entry)
+    entry.full_clean()
+    entry._history_user = actor
+    entry.save()
+    audit_record(
+        actor=actor,
+        verb="transaction.recorded",
+        target=entry,
+        data={"phase": entry.phase, "amount": str(entry.amount)},
+    )
+    return entry
+
+
+def _check_links(entry: Transaction) -> None:
+    """The contract, commitment and fund source an entry names are the project's own."""
+    if entry.contract and entry.contract.project_id != entry.project_id:
+        raise ValidationError(
+            {"contract": _("The contract belongs to another project.")}, code="contract_project"
+        )
+    if entry.commitment and entry.commitment.project_id != entry.project_id:
+        raise ValidationError(
+            {"commitment": _("The partner's commitment is for another project.")},
+            code="commitment_project",
+        )
+    if entry.fund_source:
+        if entry.fund_source.programme_id != entry.project.programme_id:
+            raise ValidationError(
+                {"fund_source": _("The fund source belongs to another programme.")},
+                code="fund_source_programme",
+            )
+        if entry.fund_source.is_off_budget:
+            # Private investment is reported beside the municipal budget, never in it.
+            raise ValidationError(
+                {"fund_source": _("Private investment never enters the municipal accounts.")},
+                code="off_budget",
+            )
+
+
+def _check_codes(entry: Transaction) -> None:
+    """CUP and CIG as the law asks for them, and no date in the future."""
+    today = timezone.localdate()
+    for field in ("recorded_on", "act_date"):
+        day = getattr(entry, field)
+        if day and day > today:
+            raise ValidationError({field: _("This date is in the future.")}, code="future")
+    project_cup = entry.project.cup
+    if entry.cup and entry.cup != project_cup:
+        raise ValidationError({"cup": _("The CUP is not the project's.")}, code="cup_mismatch")
     if entry.phase in (Transaction.Phase.LIQUIDAZIONE, Transaction.Phase.PAGAMENTO):
-        if entry.project.cup and entry.cup != entry.project.cup:
+        if not project_cup:
+            raise ValidationError(
+                _("The project has no CUP yet: nothing can be settled or paid on it."),
+                code="cup_missing",
+            )
+        if entry.cup != project_cup:
             raise ValidationError(
                 {
                     "cup": _("Settlements and payments carry the project's CUP (%(cup)s).")
-                    % {"cup": entry.project.cup}
+                    % {"cup": project_cup}
                 },
                 code="cup_required",
             )
@@ -306,16 +366,6 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
                 },
                 code="cig_required",
             )
-    entry.full_clean()
-    entry._history_user = actor
-    entry.save()
-    audit_record(
-        actor=actor,
-        verb="transaction.recorded",
-        target=entry,
-        data={"phase": entry.phase, "amount": str(entry.amount)},
-    )
-    return entry
 
 
 def _net_amount(entry: Transaction) -> Decimal:

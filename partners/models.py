@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -205,6 +206,21 @@ class Obligation(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.organisation}: {self.description[:60]}"
 
+    def clean(self):
+        if (
+            self.agreement_id
+            and self.organisation_id
+            and not self.agreement.signatories.filter(organisation_id=self.organisation_id).exists()
+        ):
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "Only a signatory of the agreement can have obligations under it."
+                    )
+                },
+                code="not_signatory",
+            )
+
     @property
     def is_fulfilled(self) -> bool:
         return self.fulfilled_on is not None
@@ -273,6 +289,14 @@ class DataSharingCommitment(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["agreement", "organisation", "dataset"],
                 name="data_sharing_once_per_dataset",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "dataset"],
+                condition=Q(agreement__isnull=True),
+                name="data_sharing_once_per_dataset_outside_agreements",
+                violation_error_message=_(
+                    "This organisation already shares this dataset outside any agreement."
+                ),
             ),
         ]
 

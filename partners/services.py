@@ -77,7 +77,9 @@ def agreement_create(
     agreement.full_clean()
     agreement.save()
     for organisation, role in signatories:
-        Signatory.objects.create(agreement=agreement, organisation=organisation, role=role)
+        signatory = Signatory(agreement=agreement, organisation=organisation, role=role)
+        signatory.full_clean()
+        signatory.save()
     audit_record(actor=actor, verb="agreement.created", target=agreement)
     return agreement
 
@@ -99,14 +101,9 @@ def agreement_attach_document(
 
 @transaction.atomic
 def obligation_create(*, actor: AbstractBaseUser, **fields) -> Obligation:
-    """Record what a signatory must do by when; only a signatory can be obliged."""
+    """Record what a signatory must do by when; the model refuses a non-signatory."""
     obligation = Obligation(**fields)
     obligation.full_clean()
-    if not obligation.agreement.signatories.filter(organisation=obligation.organisation).exists():
-        raise ValidationError(
-            {"organisation": _("Only a signatory of the agreement can have obligations under it.")},
-            code="not_signatory",
-        )
     obligation.save()
     audit_record(actor=actor, verb="obligation.created", target=obligation)
     return obligation

@@ -1,13 +1,12 @@
-from decimal import Decimal
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +16,7 @@ from core.admin import (
     ReasonForm,
     RegiaAdmin,
     RegiaHistoryAdmin,
+    RegiaInline,
     save_inline_through,
     service_action,
 )
@@ -49,67 +49,25 @@ from programme.services import (
     project_create,
     project_transition,
 )
-from programme.workflow import Act, status_history
+from programme.workflow import Act, status_history_html, status_label
 
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
 
 
-def status_label(statuses, code: str) -> str:
-    """A status code in words, when the model knows it; a blank start shows as a dash."""
-    if statuses is not None and code in statuses.values:
-        return statuses(code).label
-    return code or "—"
-
-
-def status_history_html(target, statuses) -> str:
-    """The workflow steps of ``target`` as a table: when, from, to, who, note, act."""
-    rows = format_html_join(
-        "",
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        (
-            (
-                date_format(timezone.localtime(change.created_at), "SHORT_DATETIME_FORMAT"),
-                status_label(statuses, change.from_status),
-                status_label(statuses, change.to_status),
-                change.actor or "—",
-                change.note,
-                change.act_label,
-            )
-            for change in status_history(target)
-        ),
-    )
-    if not rows:
-        return _("No status change recorded yet.")
-    return format_html(
-        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
-        "</tr></thead><tbody>{}</tbody></table>",
-        _("time"),
-        _("from"),
-        _("to"),
-        _("by"),
-        _("note"),
-        _("authorising act"),
-        rows,
-    )
-
-
-class ThematicAreaInline(admin.TabularInline):
+class ThematicAreaInline(RegiaInline):
     model = ThematicArea
-    extra = 0
     fields = ["name", "description", "position"]
     formfield_overrides = SHORT_TEXT
 
 
-class ChallengeInline(admin.TabularInline):
+class ChallengeInline(RegiaInline):
     model = Challenge
-    extra = 0
     fields = ["name", "description", "position"]
     formfield_overrides = SHORT_TEXT
 
 
-class ProgrammeAssignmentInline(admin.TabularInline):
+class ProgrammeAssignmentInline(RegiaInline):
     model = ProgrammeAssignment
-    extra = 0
     autocomplete_fields = ["user"]
     fields = ["user", "role"]
 
@@ -162,9 +120,8 @@ class ChallengeAdmin(RegiaAdmin):
     autocomplete_fields = ["programme"]
 
 
-class PlanPhaseInline(admin.TabularInline):
+class PlanPhaseInline(RegiaInline):
     model = PlanPhase
-    extra = 0
     fields = ["name", "description", "position"]
     formfield_overrides = SHORT_TEXT
     show_change_link = True
@@ -187,9 +144,8 @@ class PlanAdmin(RegiaHistoryAdmin):
         plan_publish(plan=plan, actor=request.user)
 
 
-class PlanActionInline(admin.TabularInline):
+class PlanActionInline(RegiaInline):
     model = PlanAction
-    extra = 0
     autocomplete_fields = ["thematic_area", "projects"]
     fields = ["year", "title", "thematic_area", "projects"]
     show_change_link = True
@@ -218,33 +174,65 @@ class PlanActionAdmin(RegiaAdmin):
         return action.phase.plan
 
 
-class ParticipationInline(admin.TabularInline):
+LEAD = ProjectParticipation.Role.LEAD
+ONLY_ONE_LEAD = _(
+    "Only the project's lead organisation takes part as lead; it is chosen when the project "
+    "is proposed."
+)
+LEAD_STAYS = _("The lead organisation takes part in its project for as long as the project exists.")
+
+
+class ParticipationForm(forms.ModelForm):
+    """The lead's participation, made by ``project_create``, is shown but never changed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.initial.get("role") == LEAD:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean_role(self):
+        role = self.cleaned_data["role"]
+        if role == LEAD and self.initial.get("role") != LEAD:
+            raise ValidationError(ONLY_ONE_LEAD, code="lead")
+        return role
+
+
+class ParticipationFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(
+            form.initial.get("role") == LEAD and self._should_delete_form(form)
+            for form in self.initial_forms
+        ):
+            raise ValidationError(LEAD_STAYS, code="lead")
+
+
+class ParticipationInline(RegiaInline):
     model = ProjectParticipation
-    extra = 0
+    form = ParticipationForm
+    formset = ParticipationFormSet
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(RegiaInline):
     model = Milestone
-    extra = 0
     fields = ["title", "due_on", "weight", "deliverable", "completed_on"]
     # Done through the milestone's action, which refuses a date in the future.
     readonly_fields = ["completed_on"]
     show_change_link = True
 
 
-class RiskInline(admin.TabularInline):
+class RiskInline(RegiaInline):
     model = Risk
-    extra = 0
     autocomplete_fields = ["owner"]
     fields = ["title", "likelihood", "impact", "status", "owner"]
     show_change_link = True
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(RegiaInline):
     model = Indicator
-    extra = 0
     fields = ["name", "unit", "baseline", "target", "target_on"]
     show_change_link = True
 
@@ -331,6 +319,10 @@ class ProjectAdmin(RegiaHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress()
 
+    def get_readonly_fields(self, request, obj=None):
+        # Chosen when the project is proposed: project_create makes it take part as lead.
+        return [*self.readonly_fields, "lead_organisation"] if obj else self.readonly_fields
+
     def has_delete_permission(self, request, obj=None):
         # A project is cancelled, with its act, not deleted: its history and money stay.
         return False
@@ -342,15 +334,10 @@ class ProjectAdmin(RegiaHistoryAdmin):
         # The service makes the lead organisation take part; the rest comes once it exists.
         return self.inlines if obj else []
 
-    @admin.display(description=_("progress"), ordering="done_weight")
+    @admin.display(description=_("progress"), ordering="progress_percent")
     def progress(self, project):
-        if hasattr(project, "milestone_weight"):
-            # Annotated for the whole changelist in one query.
-            total, done = project.milestone_weight, project.done_weight
-            percent = Decimal(done) * 100 / total if total else Decimal(0)
-        else:
-            percent = project.progress()
-        return format_html("{} %", number_format(percent, decimal_pos=1))
+        # get_queryset annotates progress_percent, which progress() reads.
+        return format_html("{} %", number_format(project.progress(), decimal_pos=1))
 
     @admin.display(description=_("workflow history"))
     def workflow(self, project):
@@ -395,6 +382,15 @@ class ProjectParticipationAdmin(RegiaAdmin):
     search_fields = ["organisation__name", "project__title"]
     list_select_related = ["organisation", "project"]
     autocomplete_fields = ["project", "organisation"]
+    form = ParticipationForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["project", "organisation", "role"] if obj and obj.role == LEAD else []
+
+    def deletion_refusals(self, request, objs) -> list[str]:
+        return [
+            f"{participation}: {LEAD_STAYS}" for participation in objs if participation.role == LEAD
+        ]
 
 
 class MilestoneStateFilter(DueStateFilter):
@@ -426,9 +422,8 @@ class MilestoneAdmin(RegiaHistoryAdmin):
         milestone_reopen(milestone=milestone, actor=request.user)
 
 
-class MeasurementInline(admin.TabularInline):
+class MeasurementInline(RegiaInline):
     model = Measurement
-    extra = 0
     fields = ["measured_on", "value", "note"]
 
 
@@ -481,9 +476,8 @@ class RiskAdmin(RegiaHistoryAdmin):
         return risk.score
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(RegiaInline):
     model = Decision
-    extra = 0
     autocomplete_fields = ["project", "responsible"]
     fields = ["position", "text", "project", "responsible", "due_on"]
     formfield_overrides = SHORT_TEXT

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, YearField
-from core.money import ZERO, MoneyField, money_sum
+from core.money import ZERO, MoneyField
 from core.validators import CUP_PATTERN, validate_cup
 from partners.models import Organisation
 
@@ -412,10 +412,6 @@ class Project(TimeStampedModel):
             percent = type(self).objects.with_progress().get(pk=self.pk).progress_percent
         # SQLite hands back the unrounded quotient's digits; PostgreSQL already has one place.
         return percent.quantize(Decimal("0.1"))
-
-    def planned_budget(self) -> Decimal:
-        """The sum of the project's allocations from every fund source."""
-        return self.allocations.aggregate(total=money_sum("amount"))["total"]
 
 
 class ProjectParticipation(models.Model):

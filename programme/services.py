@@ -58,6 +58,12 @@ def programme_publish(*, programme: Programme, actor: AbstractBaseUser) -> Progr
     programme.status = Programme.Status.PUBLISHED
     programme._history_user = actor
     programme.save(update_fields=["status", "updated_at"])
+    record_status_change(
+        target=programme,
+        from_status=Programme.Status.DRAFT,
+        to_status=Programme.Status.PUBLISHED,
+        actor=actor,
+    )
     audit_record(actor=actor, verb="programme.published", target=programme)
     return programme
 
@@ -72,6 +78,12 @@ def plan_publish(*, plan: Plan, actor: AbstractBaseUser) -> Plan:
     plan.status = Plan.Status.PUBLISHED
     plan._history_user = actor
     plan.save(update_fields=["status", "updated_at"])
+    record_status_change(
+        target=plan,
+        from_status=Plan.Status.DRAFT,
+        to_status=Plan.Status.PUBLISHED,
+        actor=actor,
+    )
     audit_record(actor=actor, verb="plan.published", target=plan)
     return plan
 

@@ -9,6 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from programme.models import AuthorisingAct, StatusChange
@@ -78,3 +80,42 @@ def status_history(target: models.Model):
     return StatusChange.objects.filter(
         content_type=ContentType.objects.get_for_model(target), object_id=target.pk
     ).select_related("actor")
+
+
+def status_label(statuses, code: str) -> str:
+    """A status code in words, when the model knows it; a blank start shows as a dash."""
+    if statuses is not None and code in statuses.values:
+        return statuses(code).label
+    return code or "—"
+
+
+def status_history_html(target: models.Model, statuses) -> str:
+    """The workflow steps of ``target`` as a table: when, from, to, who, note, act."""
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        (
+            (
+                date_format(timezone.localtime(change.created_at), "SHORT_DATETIME_FORMAT"),
+                status_label(statuses, change.from_status),
+                status_label(statuses, change.to_status),
+                change.actor or "—",
+                change.note,
+                change.act_label,
+            )
+            for change in status_history(target)
+        ),
+    )
+    if not rows:
+        return _("No status change recorded yet.")
+    return format_html(
+        "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+        "</tr></thead><tbody>{}</tbody></table>",
+        _("time"),
+        _("from"),
+        _("to"),
+        _("by"),
+        _("note"),
+        _("authorising act"),
+        rows,
+    )

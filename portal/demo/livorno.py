@@ -650,8 +650,9 @@ def _fibre_network(cast, programme, areas, weak_points) -> Project:
     )
 
     # The operators invest by spending directly under the protocol: no budget clause here,
-    # unlike Prato's co-financing. Fastweb has no demo account; the programme office records.
-    representative = {telecom: cast.user("partner.telecom"), fastweb: manager}
+    # unlike Prato's co-financing. Fastweb has no demo account: the back office records on
+    # its behalf, and the programme manager verifies, never the one who declared.
+    representative = {telecom: cast.user("partner.telecom"), fastweb: cast.user("admin")}
     for operator, year, amount, budget_act, paid_on in (
         (telecom, 2013, "3500000.00", "Piano investimenti Telecom Italia 2013", date(2013, 12, 31)),
         (telecom, 2014, "3500000.00", "Piano investimenti Telecom Italia 2014", date(2014, 12, 31)),

@@ -489,13 +489,15 @@ def _co_financing(cast, projects, actions) -> None:
     """Each signatory's co-financing, "compatibilmente con le proprie disponibilità di bilancio".
 
     Gida and Citelum act through their demo representatives; CISPEL Toscana and Cap have
-    none, so the programme office records for them.
+    none, so the back office records for them. The programme manager verifies the payments,
+    never the one who declared them.
     """
     manager = cast.user("manager")
+    back_office = cast.user("admin")
     cispel, cap, gida, citelum = (cast.org(key) for key in SIGNATORIES)
     representative = {
-        cispel: manager,
-        cap: manager,
+        cispel: back_office,
+        cap: back_office,
         gida: cast.user("partner.gida"),
         citelum: cast.user("partner.citelum"),
     }

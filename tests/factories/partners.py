@@ -68,8 +68,12 @@ class SignatoryFactory(factory.django.DjangoModelFactory):
 
 
 class ObligationFactory(factory.django.DjangoModelFactory):
+    """An obligation of one of the agreement's signatories (only they can be obliged)."""
+
     agreement = factory.SubFactory(AgreementFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
+    organisation = factory.LazyAttribute(
+        lambda obligation: SignatoryFactory(agreement=obligation.agreement).organisation
+    )
     description = "Condividere i dati sui parcheggi"
     due_on = datetime.date(2019, 6, 30)
 

@@ -206,4 +206,4 @@ def test_commitment_cannot_be_for_a_project_and_a_plan_action_at_once():
     with pytest.raises(ValidationError) as error:
         commitment.full_clean()
 
-    assert "A commitment is for a project or a plan action, not both." in error.value.messages
+    assert "A commitment is for either a project or a plan action." in error.value.messages

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 
 from core.models import AuditEntry
 from funding.models import Allocation, Commitment, Disbursement
+from funding.selectors import ProjectBudget, project_budget
 from funding.services import (
     allocation_create,
     commitment_confirm,
@@ -257,23 +258,33 @@ def test_allocation_across_programmes_is_refused(fund_source, manager):
     assert not AuditEntry.objects.exists()
 
 
-def test_projects_planned_budget_is_the_sum_of_its_allocations(programme, project, manager):
+def test_projects_planned_budget_is_the_sum_of_its_allocations_private_money_apart(
+    programme, project, manager
+):
     miur = FundSourceFactory(programme=programme, total=Decimal("500000.00"))
     municipal = FundSourceFactory(
         programme=programme, kind="municipal_budget", total=Decimal("200000.00")
     )
-    assert project.planned_budget() == Decimal("0.00")
+    fibre = FundSourceFactory(
+        programme=programme, kind="private_investment", total=Decimal("13000000.00")
+    )
+    assert project_budget(project) == ProjectBudget(
+        planned=Decimal("0.00"), off_budget=Decimal("0.00")
+    )
 
     for source, year, amount in [
         (miur, 2024, "120000.00"),
         (miur, 2025, "80000.00"),
         (municipal, 2024, "25000.50"),
+        (fibre, 2024, "6500000.00"),
     ]:
         allocation_create(
             fund_source=source, project=project, year=year, amount=Decimal(amount), actor=manager
         )
 
-    assert project.planned_budget() == Decimal("225000.50")
+    assert project_budget(project) == ProjectBudget(
+        planned=Decimal("225000.50"), off_budget=Decimal("6500000.00")
+    )
 
 
 def test_private_investment_is_off_budget(programme):

@@ -159,16 +159,20 @@ def test_amount_must_be_positive(amount, project, manager):
     assert_nothing_recorded_after(0, 0)
 
 
-@pytest.mark.parametrize("cup", ["", "J41H99999999999"])
-def test_settlement_and_payment_carry_the_projects_cup(cup, impegno, project, manager):
+@pytest.mark.parametrize(
+    ("cup", "message"),
+    [
+        ("", "Settlements and payments carry the project's CUP ({cup})."),
+        ("J41H99999999999", "The CUP is not the project's."),
+    ],
+)
+def test_settlement_and_payment_carry_the_projects_cup(cup, message, impegno, project, manager):
     liquidazione = record(manager, project, P.LIQUIDAZIONE, "500.00", parent=impegno)
 
     for phase, parent in [(P.LIQUIDAZIONE, impegno), (P.PAGAMENTO, liquidazione)]:
         with pytest.raises(ValidationError) as error:
             record(manager, project, phase, "10.00", parent=parent, cup=cup)
-        assert error.value.message_dict == {
-            "cup": [f"Settlements and payments carry the project's CUP ({project.cup})."]
-        }
+        assert error.value.message_dict == {"cup": [message.format(cup=project.cup)]}
 
 
 def test_impegno_may_be_recorded_before_the_cup(manager):

@@ -24,7 +24,12 @@ from funding.services import (
 )
 from programme.models import StatusChange
 from programme.workflow import check_transition, status_history
-from tests.factories import CommitmentFactory, DisbursementFactory, PlanActionFactory
+from tests.factories import (
+    CommitmentFactory,
+    DisbursementFactory,
+    PlanActionFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -62,8 +67,12 @@ def commitment_in(status: str, actor) -> Commitment:
 
 
 def _pay(commitment, amount, actor):
+    """The partner declares, the municipality's ``actor`` verifies."""
     disbursement = disbursement_declare(
-        commitment=commitment, amount=amount, disbursed_on=datetime.date(2024, 5, 2), actor=actor
+        commitment=commitment,
+        amount=amount,
+        disbursed_on=datetime.date(2024, 5, 2),
+        actor=UserFactory(),
     )
     return disbursement_verify(disbursement=disbursement, actor=actor)
 
@@ -195,7 +204,7 @@ def test_pledge_for_nothing_is_refused_and_leaves_nothing(partner, partner_rep):
             amount=Decimal("15000.00"),
         )
 
-    assert "Say which project or plan action the commitment is for." in error.value.messages
+    assert "A commitment is for either a project or a plan action." in error.value.messages
     assert not Commitment.objects.exists()
     assert not AuditEntry.objects.exists()
 

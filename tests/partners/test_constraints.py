@@ -83,6 +83,16 @@ def _same_dataset_shared_twice_under_one_agreement():
     )
 
 
+def _same_dataset_shared_twice_outside_agreements():
+    first = DataSharingCommitmentFactory(agreement=None)
+    return DataSharingCommitmentFactory.build(
+        agreement=None,
+        organisation=first.organisation,
+        dataset=first.dataset,
+        frequency=DataSharingCommitment.Frequency.WEEKLY,
+    )
+
+
 VIOLATIONS = [
     Violation("organisation_tax_code_unique", _organisation_with_a_taken_tax_code),
     Violation("Organisation.name", _organisation_with_a_taken_name),
@@ -92,6 +102,10 @@ VIOLATIONS = [
     Violation("signatory_once_per_agreement", _organisation_signing_twice),
     Violation("data_sharing_until_after_since", _data_shared_until_before_since),
     Violation("data_sharing_once_per_dataset", _same_dataset_shared_twice_under_one_agreement),
+    Violation(
+        "data_sharing_once_per_dataset_outside_agreements",
+        _same_dataset_shared_twice_outside_agreements,
+    ),
 ]
 
 UNEXPLAINED: set[str] = set()
