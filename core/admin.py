@@ -8,8 +8,9 @@ Admin actions are made with ``service_action``: one service call per selected ob
 
 from __future__ import annotations
 
+import copy
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django import forms
 from django.contrib import admin, messages
@@ -62,27 +63,63 @@ def save_inline_through(formset, create: Callable[[models.Model], object]) -> No
         row.delete()
 
 
-class RegiaAdmin(admin.ModelAdmin):
+# What every Regia admin page and inline does with these fields, whatever a page's own
+# ``formfield_overrides`` add. A web address typed without a scheme is taken as https://, as
+# Django 6 will.
+FORMFIELD_OVERRIDES = {models.URLField: {"assume_scheme": "https"}}
+
+
+class RegiaFormfieldsMixin:
+    """Merge a page's ``formfield_overrides`` into Regia's instead of replacing them."""
+
+    def __init__(self, *args, **kwargs):
+        overrides = copy.deepcopy(FORMFIELD_OVERRIDES)
+        for field, options in self.formfield_overrides.items():
+            overrides.setdefault(field, {}).update(options)
+        self.formfield_overrides = overrides
+        # Django's own defaults (admin widgets) are merged in below, the same way.
+        super().__init__(*args, **kwargs)
+
+
+class RegiaInline(RegiaFormfieldsMixin, admin.TabularInline):
+    """The base of every Regia inline."""
+
+    extra = 0
+
+
+class RegiaAdmin(RegiaFormfieldsMixin, admin.ModelAdmin):
     """The base of every Regia admin page."""
 
-    # A web address typed without a scheme is taken as https://, as Django 6 will.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     #: The service that adds this model's objects, called as ``create_service(actor=user,
     #: **fields)``; without one, the admin saves the form as Django does.
     create_service: Callable[..., models.Model] | None = None
+    #: The service that changes them, called as ``update_service(obj, actor=user,
+    #: **changed_fields)``; without one, the admin saves the form as Django does.
+    update_service: Callable[..., models.Model] | None = None
 
     def get_service_fields(self, request, form) -> dict:
         """The create service's arguments; many-to-many fields are set afterwards."""
         return model_fields(form)
 
     def save_model(self, request, obj, form, change):
-        if change or self.create_service is None:
+        service = self.update_service if change else self.create_service
+        if service is None:
             super().save_model(request, obj, form, change)
             return
-        created = self.create_service(actor=request.user, **self.get_service_fields(request, form))
+        if change:
+            changes = {
+                name: value
+                for name, value in model_fields(form).items()
+                if name in form.changed_data
+            }
+            if not changes:
+                return
+            saved = service(obj, actor=request.user, **changes)
+        else:
+            saved = service(actor=request.user, **self.get_service_fields(request, form))
         # The admin goes on with the instance it built (response, many-to-many, log): make it
-        # the object the service created.
-        obj.__dict__.update(created.__dict__)
+        # the object the service saved.
+        obj.__dict__.update(saved.__dict__)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
@@ -122,13 +159,24 @@ class RegiaAdmin(admin.ModelAdmin):
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        audit_record(
-            actor=request.user,
-            verb=f"{obj._meta.model_name}.changed",
-            target=obj,
-            data={"admin": message},
-        )
+        if self.update_service is None:
+            audit_record(
+                actor=request.user,
+                verb=f"{obj._meta.model_name}.changed",
+                target=obj,
+                data={"admin": message},
+            )
         return super().log_change(request, obj, message)
+
+    def deletion_refusals(self, request, objs: Iterable[models.Model]) -> list[str]:
+        """Why deleting ``objs`` together would break a rule; empty when it would not."""
+        return []
+
+    def get_deleted_objects(self, objs, request):
+        # The delete page and the "delete selected" action both ask here: a refusal is shown
+        # like the objects a deletion would have to take with it, and nothing is deleted.
+        *deleted, protected = super().get_deleted_objects(objs, request)
+        return (*deleted, [*protected, *self.deletion_refusals(request, objs)])
 
     def log_deletions(self, request, queryset):
         for obj in queryset:

@@ -17,7 +17,8 @@ import magic
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -41,8 +42,39 @@ MAX_IMAGE_PIXELS = 50_000_000
 _SNIFF_BYTES = 8192
 
 
+class PrivateStorage(FileSystemStorage):
+    """Where uploaded documents live: outside the web root, and without any URL.
+
+    A private file reaches a browser only through a view that checks permission and answers
+    with ``private_file_response``.
+    """
+
+    def url(self, name):
+        raise ValueError("A private file has no URL: serve it through a permission-checking view.")
+
+
 def private_storage():
     return storages["private"]
+
+
+class SizeLimitedUploadHandler(TemporaryFileUploadHandler):
+    """Keeps at most REGIA_UPLOAD_MAX_BYTES of an uploaded file on disk.
+
+    Past the limit it only counts: the file then reports its real size, which clean_upload
+    refuses with a clear message, without the server ever storing more than the limit.
+    (Limit the request body at the reverse proxy too, so nobody streams gigabytes at us.)
+    """
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.limit = settings.REGIA_UPLOAD_MAX_BYTES
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data, start):
+        room = self.limit - self.received
+        if room > 0:
+            self.file.write(raw_data[:room])
+        self.received += len(raw_data)
 
 
 def clean_upload(uploaded, *, kinds: tuple[FileKind, ...] = DOCUMENT_KINDS) -> ContentFile:

@@ -15,6 +15,7 @@ from funding.services import (
     disbursement_declare,
     disbursement_reject,
     disbursement_verify,
+    fund_source_update,
     transaction_record,
     transaction_reverse,
 )
@@ -28,6 +29,11 @@ class FundSourceAdmin(RegiaHistoryAdmin):
     search_fields = ["name", "legal_reference", "provider__name"]
     list_select_related = ["programme", "provider"]
     autocomplete_fields = ["programme", "provider"]
+
+    @staticmethod
+    def update_service(fund_source, **changes):
+        # Under the source's lock: what it has allocated cannot change while it is checked.
+        return fund_source_update(fund_source=fund_source, **changes)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(allocated=money_sum("allocations__amount"))

@@ -65,17 +65,23 @@ class FundSource(TimeStampedModel):
         stored = FundSource.objects.only("programme_id").get(pk=self.pk)
         if stored.programme_id != self.programme_id:
             raise ValidationError(
-                {"programme": _("A fund source with allocations stays in its programme.")},
-                code="programme_locked",
+                {
+                    "programme": ValidationError(
+                        _("A fund source with allocations stays in its programme."),
+                        code="programme_locked",
+                    )
+                }
             )
         allocated = self.allocations.aggregate(total=money_sum("amount"))["total"]
         if self.total is not None and self.total < allocated:
             raise ValidationError(
                 {
-                    "total": _("%(allocated)s is already allocated from this source.")
-                    % {"allocated": euro(allocated)}
-                },
-                code="below_allocated",
+                    "total": ValidationError(
+                        _("%(allocated)s is already allocated from this source.")
+                        % {"allocated": euro(allocated)},
+                        code="below_allocated",
+                    )
+                }
             )
 
     @property
@@ -378,10 +384,12 @@ class Contract(TimeStampedModel):
         if self.amount is not None and self.amount < committed:
             raise ValidationError(
                 {
-                    "amount": _("%(committed)s is already committed (impegno) on this contract.")
-                    % {"committed": euro(committed)}
-                },
-                code="below_committed",
+                    "amount": ValidationError(
+                        _("%(committed)s is already committed (impegno) on this contract.")
+                        % {"committed": euro(committed)},
+                        code="below_committed",
+                    )
+                }
             )
 
 

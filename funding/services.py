@@ -33,6 +33,31 @@ COMMITMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 
 @transaction.atomic
+def fund_source_update(
+    *, fund_source: FundSource, actor: AbstractBaseUser, **changes
+) -> FundSource:
+    """Change a fund source; its total never falls below what is allocated from it.
+
+    It takes the lock allocation_create takes, so the check (FundSource.clean) cannot race
+    a new allocation.
+    """
+    fund_source = FundSource.objects.select_for_update().get(pk=fund_source.pk)
+    before = {field: str(getattr(fund_source, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(fund_source, field, value)
+    fund_source.full_clean()
+    fund_source._history_user = actor
+    fund_source.save()
+    audit_record(
+        actor=actor,
+        verb="fund_source.updated",
+        target=fund_source,
+        data={"before": before, "after": {f: str(getattr(fund_source, f)) for f in changes}},
+    )
+    return fund_source
+
+
+@transaction.atomic
 def allocation_create(
     *, fund_source: FundSource, project, year: int, amount: Decimal, actor: AbstractBaseUser
 ) -> Allocation:
@@ -43,10 +68,12 @@ def allocation_create(
     if amount > available:
         raise ValidationError(
             {
-                "amount": _("%(source)s has only %(available)s left to allocate.")
-                % {"source": fund_source, "available": euro(available)}
-            },
-            code="over_allocated",
+                "amount": ValidationError(
+                    _("%(source)s has only %(available)s left to allocate.")
+                    % {"source": fund_source, "available": euro(available)},
+                    code="over_allocated",
+                )
+            }
         )
     if fund_source.programme_id != project.programme_id:
         raise ValidationError(
@@ -103,8 +130,11 @@ def commitment_confirm(
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if not act_reference.strip():
         raise ValidationError(
-            {"act_reference": _("Give the reference of the partner's budget act.")},
-            code="act_required",
+            {
+                "act_reference": ValidationError(
+                    _("Give the reference of the partner's budget act."), code="act_required"
+                )
+            }
         )
     commitment.act_reference = act_reference.strip()
     _move_commitment(commitment, C.CONFIRMED, actor=actor, note=note)
@@ -120,7 +150,11 @@ def commitment_withdraw(
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
     if not reason.strip():
         raise ValidationError(
-            {"withdrawal_reason": _("Say why the commitment is withdrawn.")}, code="reason_required"
+            {
+                "withdrawal_reason": ValidationError(
+                    _("Say why the commitment is withdrawn."), code="reason_required"
+                )
+            }
         )
     if commitment.disbursements.exclude(status=Disbursement.Status.REJECTED).exists():
         raise ValidationError(
@@ -154,10 +188,16 @@ def disbursement_declare(
             code="not_confirmed",
         )
     if amount <= 0:
-        raise ValidationError({"amount": _("The amount must be positive.")}, code="amount")
+        raise ValidationError(
+            {"amount": ValidationError(_("The amount must be positive."), code="amount")}
+        )
     if disbursed_on > timezone.localdate():
         raise ValidationError(
-            {"disbursed_on": _("A disbursement cannot be dated in the future.")}, code="future"
+            {
+                "disbursed_on": ValidationError(
+                    _("A disbursement cannot be dated in the future."), code="future"
+                )
+            }
         )
     pending = commitment.disbursements.exclude(status=Disbursement.Status.REJECTED).aggregate(
         total=money_sum("amount")
@@ -166,10 +206,12 @@ def disbursement_declare(
     if amount > room:
         raise ValidationError(
             {
-                "amount": _("Only %(room)s of this commitment is left to disburse.")
-                % {"room": euro(room)}
-            },
-            code="over_disbursed",
+                "amount": ValidationError(
+                    _("Only %(room)s of this commitment is left to disburse.")
+                    % {"room": euro(room)},
+                    code="over_disbursed",
+                )
+            }
         )
     disbursement = Disbursement(
         commitment=commitment,
@@ -229,7 +271,11 @@ def disbursement_reject(
         raise ValidationError(_("Only a declared disbursement can be rejected."), code="status")
     if not reason.strip():
         raise ValidationError(
-            {"rejection_reason": _("Say why the disbursement is rejected.")}, code="reason"
+            {
+                "rejection_reason": ValidationError(
+                    _("Say why the disbursement is rejected."), code="reason"
+                )
+            }
         )
     disbursement.status = Disbursement.Status.REJECTED
     disbursement.rejection_reason = reason.strip()
@@ -254,46 +300,55 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
     """
     entry = Transaction(**fields, recorded_by=actor)
     if entry.amount is None or entry.amount <= 0:
-        raise ValidationError({"amount": _("The amount must be positive.")}, code="amount")
+        raise ValidationError(
+            {"amount": ValidationError(_("The amount must be positive."), code="amount")}
+        )
     parent_phase = Transaction.PARENT_PHASE.get(entry.phase)
     if parent_phase:
         if entry.parent is None:
             raise ValidationError(
                 {
-                    "parent": _("This entry must follow from an entry of phase “%(parent)s”.")
-                    % {"parent": Transaction.Phase(parent_phase).label}
-                },
-                code="parent_required",
+                    "parent": ValidationError(
+                        _("This entry must follow from an entry of phase “%(parent)s”.")
+                        % {"parent": Transaction.Phase(parent_phase).label},
+                        code="parent_required",
+                    )
+                }
             )
         parent = Transaction.objects.select_for_update().get(pk=entry.parent.pk)
         if parent.phase != parent_phase or parent.project_id != entry.project_id:
             raise ValidationError(
                 {
-                    "parent": _(
-                        "It must follow from an entry of phase “%(parent)s” of the same project."
+                    "parent": ValidationError(
+                        _("It must follow from an entry of phase “%(parent)s” of the same project.")
+                        % {"parent": Transaction.Phase(parent_phase).label},
+                        code="parent_phase",
                     )
-                    % {"parent": Transaction.Phase(parent_phase).label}
-                },
-                code="parent_phase",
+                }
             )
         left = _net_amount(parent) - _net_children(parent)
         if entry.amount > left:
             raise ValidationError(
                 {
-                    "amount": _("Only %(left)s is left of the entry it follows from (%(parent)s).")
-                    % {"left": euro(left), "parent": parent.get_phase_display()}
-                },
-                code="over_parent",
+                    "amount": ValidationError(
+                        _("Only %(left)s is left of the entry it follows from (%(parent)s).")
+                        % {"left": euro(left), "parent": parent.get_phase_display()},
+                        code="over_parent",
+                    )
+                }
             )
     elif entry.parent is not None:
         raise ValidationError(
             {
-                "parent": _(
-                    "An entry of phase “%(phase)s” starts a chain: it follows from no other entry."
+                "parent": ValidationError(
+                    _(
+                        "An entry of phase “%(phase)s” starts a chain: "
+                        "it follows from no other entry."
+                    )
+                    % {"phase": entry.get_phase_display()},
+                    code="parent_not_allowed",
                 )
-                % {"phase": entry.get_phase_display()}
-            },
-            code="parent_not_allowed",
+            }
         )
     _check_links(entry)
     _check_codes(entry)
@@ -313,24 +368,39 @@ def _check_links(entry: Transaction) -> None:
     """The contract, commitment and fund source an entry names are the project's own."""
     if entry.contract and entry.contract.project_id != entry.project_id:
         raise ValidationError(
-            {"contract": _("The contract belongs to another project.")}, code="contract_project"
+            {
+                "contract": ValidationError(
+                    _("The contract belongs to another project."), code="contract_project"
+                )
+            }
         )
     if entry.commitment and entry.commitment.project_id != entry.project_id:
         raise ValidationError(
-            {"commitment": _("The partner's commitment is for another project.")},
-            code="commitment_project",
+            {
+                "commitment": ValidationError(
+                    _("The partner's commitment is for another project."), code="commitment_project"
+                )
+            }
         )
     if entry.fund_source:
         if entry.fund_source.programme_id != entry.project.programme_id:
             raise ValidationError(
-                {"fund_source": _("The fund source belongs to another programme.")},
-                code="fund_source_programme",
+                {
+                    "fund_source": ValidationError(
+                        _("The fund source belongs to another programme."),
+                        code="fund_source_programme",
+                    )
+                }
             )
         if entry.fund_source.is_off_budget:
             # Private investment is reported beside the municipal budget, never in it.
             raise ValidationError(
-                {"fund_source": _("Private investment never enters the municipal accounts.")},
-                code="off_budget",
+                {
+                    "fund_source": ValidationError(
+                        _("Private investment never enters the municipal accounts."),
+                        code="off_budget",
+                    )
+                }
             )
 
 
@@ -340,10 +410,14 @@ def _check_codes(entry: Transaction) -> None:
     for field in ("recorded_on", "act_date"):
         day = getattr(entry, field)
         if day and day > today:
-            raise ValidationError({field: _("This date is in the future.")}, code="future")
+            raise ValidationError(
+                {field: ValidationError(_("This date is in the future."), code="future")}
+            )
     project_cup = entry.project.cup
     if entry.cup and entry.cup != project_cup:
-        raise ValidationError({"cup": _("The CUP is not the project's.")}, code="cup_mismatch")
+        raise ValidationError(
+            {"cup": ValidationError(_("The CUP is not the project's."), code="cup_mismatch")}
+        )
     if entry.phase in (Transaction.Phase.LIQUIDAZIONE, Transaction.Phase.PAGAMENTO):
         if not project_cup:
             raise ValidationError(
@@ -353,18 +427,22 @@ def _check_codes(entry: Transaction) -> None:
         if entry.cup != project_cup:
             raise ValidationError(
                 {
-                    "cup": _("Settlements and payments carry the project's CUP (%(cup)s).")
-                    % {"cup": project_cup}
-                },
-                code="cup_required",
+                    "cup": ValidationError(
+                        _("Settlements and payments carry the project's CUP (%(cup)s).")
+                        % {"cup": project_cup},
+                        code="cup_required",
+                    )
+                }
             )
         if entry.contract and entry.cig != entry.contract.cig:
             raise ValidationError(
                 {
-                    "cig": _("Payments on a contract carry its CIG (%(cig)s).")
-                    % {"cig": entry.contract.cig}
-                },
-                code="cig_required",
+                    "cig": ValidationError(
+                        _("Payments on a contract carry its CIG (%(cig)s).")
+                        % {"cig": entry.contract.cig},
+                        code="cig_required",
+                    )
+                }
             )
 
 
@@ -385,7 +463,9 @@ def transaction_reverse(
     """Cancel a wrong entry with an opposite one; the original stays as it was."""
     entry = Transaction.objects.select_for_update().get(pk=entry.pk)
     if not reason.strip():
-        raise ValidationError({"reason": _("Say why the entry is reversed.")}, code="reason")
+        raise ValidationError(
+            {"reason": ValidationError(_("Say why the entry is reversed."), code="reason")}
+        )
     if entry.reverses_id is not None:
         raise ValidationError(_("A reversal cannot itself be reversed."), code="reversal")
     if Transaction.objects.filter(reverses=entry).exists():

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import (
     DueStateFilter,
     RegiaAdmin,
+    RegiaInline,
     UploadField,
     save_inline_through,
     service_action,
@@ -62,16 +65,60 @@ class MembershipAdmin(RegiaAdmin):
         membership_end(membership=membership, actor=request.user)
 
 
-class SignatoryInline(admin.TabularInline):
+NO_SIGNATORY = _("An agreement has at least one signatory.")
+STILL_OBLIGED = _(
+    "%(organisation)s still has obligations under this agreement: it remains a signatory."
+)
+
+
+def signatories_refusals(agreement: Agreement, *, removed: set[int], kept: set[int]) -> list:
+    """Why the organisations ``removed`` cannot stop signing ``agreement``, ``kept`` staying.
+
+    An agreement keeps at least one signatory, and an organisation with obligations under it
+    keeps signing it: obligations are only a signatory's.
+    """
+    refusals = [] if kept else [NO_SIGNATORY]
+    obliged = Organisation.objects.filter(
+        pk__in=removed - kept, obligations__agreement=agreement
+    ).distinct()
+    refusals += [STILL_OBLIGED % {"organisation": organisation} for organisation in obliged]
+    return refusals
+
+
+class SignatoryFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        signing = set(self.instance.signatories.values_list("organisation", flat=True))
+        kept = {
+            form.cleaned_data["organisation"].pk
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        }
+        refusals = signatories_refusals(self.instance, removed=signing, kept=kept)
+        if refusals:
+            raise ValidationError(refusals)
+
+
+class SignatoryInline(RegiaInline):
     model = Signatory
-    extra = 0
+    formset = SignatoryFormSet
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "role", "signed_by", "joined_on"]
 
 
-class ObligationInline(admin.TabularInline):
+class ObligationInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Who is obliged is chosen when the obligation is added; shown, never changed.
+            self.fields["organisation"].disabled = True
+
+
+class ObligationInline(RegiaInline):
     model = Obligation
-    extra = 0
+    form = ObligationInlineForm
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "description", "due_on", "fulfilled_on"]
     readonly_fields = ["fulfilled_on"]
@@ -81,9 +128,8 @@ class ObligationInline(admin.TabularInline):
     show_change_link = True
 
 
-class DataSharingInline(admin.TabularInline):
+class DataSharingInline(RegiaInline):
     model = DataSharingCommitment
-    extra = 0
     autocomplete_fields = ["organisation"]
     fields = ["organisation", "dataset", "frequency", "licence", "since", "until"]
     show_change_link = True
@@ -213,6 +259,23 @@ class SignatoryAdmin(RegiaAdmin):
     list_select_related = ["organisation", "agreement"]
     autocomplete_fields = ["agreement", "organisation"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a signature is removing one and adding another: done on the agreement's page,
+        # where its rules are checked.
+        return ["agreement", "organisation"] if obj else []
+
+    def deletion_refusals(self, request, objs) -> list[str]:
+        refusals = []
+        removed_by_agreement: dict[Agreement, set[int]] = {}
+        for signatory in objs:
+            removed_by_agreement.setdefault(signatory.agreement, set()).add(
+                signatory.organisation_id
+            )
+        for agreement, removed in removed_by_agreement.items():
+            signing = set(agreement.signatories.values_list("organisation", flat=True))
+            refusals += signatories_refusals(agreement, removed=removed, kept=signing - removed)
+        return [str(refusal) for refusal in refusals]
+
 
 class ObligationStateFilter(DueStateFilter):
     done_field = "fulfilled_on"
@@ -230,6 +293,10 @@ class ObligationAdmin(RegiaAdmin):
     readonly_fields = ["fulfilled_on"]
     date_hierarchy = "due_on"
     actions = ["fulfil"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Who is obliged is chosen when the obligation is added.
+        return [*self.readonly_fields, "organisation"] if obj else self.readonly_fields
 
     @service_action(description=_("Mark the selected obligations as fulfilled today"))
     def fulfil(self, request, obligation):

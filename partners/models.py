@@ -214,11 +214,11 @@ class Obligation(TimeStampedModel):
         ):
             raise ValidationError(
                 {
-                    "organisation": _(
-                        "Only a signatory of the agreement can have obligations under it."
+                    "organisation": ValidationError(
+                        _("Only a signatory of the agreement can have obligations under it."),
+                        code="not_signatory",
                     )
-                },
-                code="not_signatory",
+                }
             )
 
     @property

@@ -10,7 +10,10 @@ from partners.permissions import can_view_agreement_document
 
 @require_safe
 def agreement_document(request, pk: int):
-    """Download an agreement's signed document, for those who may read it."""
+    """Download an agreement's signed document, for those who may read it.
+
+    A GET that writes: each download of a private document is audited, on purpose.
+    """
     agreement = get_object_or_404(Agreement, pk=pk)
     if not agreement.document or not can_view_agreement_document(request.user, agreement):
         # 404, not 403: who may not read it need not know it exists.

@@ -272,7 +272,6 @@ class ProjectAdmin(RegiaHistoryAdmin):
         "progress",
     ]
     list_filter = ["status", "programme", "thematic_area", "lead_organisation"]
-    # Only single-valued relations: a many-valued join would multiply the progress sums.
     search_fields = ["title", "summary", "cup", "rup", "lead_organisation__name"]
     list_select_related = ["programme", "lead_organisation", "manager"]
     autocomplete_fields = [

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
@@ -19,7 +20,7 @@ from django.contrib.messages import get_messages
 from django.core.files import File
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -27,11 +28,21 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import AuditEntry
-from funding.models import Allocation, FundSource, Transaction
+from funding.models import Allocation, Contract, FundSource, Transaction
 from funding.services import transaction_record
-from partners.models import Agreement, Organisation
-from programme.models import AuthorisingAct, Milestone, Programme, Project, Risk, StatusChange
+from partners.models import Agreement, Obligation, Organisation, Signatory
+from programme.admin import ProjectAdmin
+from programme.models import (
+    AuthorisingAct,
+    Milestone,
+    Programme,
+    Project,
+    ProjectParticipation,
+    Risk,
+    StatusChange,
+)
 from programme.services import project_create, project_transition
+from tests.factories import ContractFactory, FundSourceFactory
 
 DEMO_PASSWORD = "regia-demo"
 
@@ -419,3 +430,395 @@ def test_obligation_added_inline_must_be_a_signatorys(back_office):
     assert response.status_code == 200
     assert response.context["errors"]
     assert agreement.obligations.count() == obligations
+
+
+# Every column a changelist offers to sort by sorts.
+
+
+def test_every_changelist_sorts_by_every_column(back_office):
+    failures = []
+    for model in admin.site._registry:
+        url = admin_url(model, "changelist")
+        # The changelist's own columns, with the selection checkbox first when it has actions.
+        columns = back_office.get(url).context["cl"].list_display
+        for index in range(len(columns)):
+            for order in (str(index), f"-{index}"):
+                try:
+                    status = back_office.get(url, {"o": order}).status_code
+                except Exception as error:  # every failure is listed below
+                    status = repr(error)
+                if status != 200:
+                    failures.append(f"{url}?o={order} ({columns[index]}): {status}")
+    assert failures == []
+
+
+def test_projects_sort_by_progress(back_office):
+    column = ProjectAdmin.list_display.index("progress") + 1  # after the selection checkbox
+
+    response = back_office.get(admin_url(Project, "changelist"), {"o": str(column)})
+
+    progress = [project.progress() for project in response.context["cl"].result_list]
+    assert len(progress) > 1
+    assert progress == sorted(progress)
+
+
+def test_every_page_and_inline_takes_a_web_address_without_scheme_as_https(superuser):
+    request = RequestFactory().get("/")
+    request.user = superuser
+    pages = []
+    for model, model_admin in admin.site._registry.items():
+        pages.append(model_admin)
+        pages += [inline(model, admin.site) for inline in model_admin.inlines]
+    checked = 0
+    for page in pages:
+        for field in page.model._meta.fields:
+            if isinstance(field, models.URLField):
+                formfield = page.formfield_for_dbfield(field, request)
+                assert formfield.assume_scheme == "https", f"{page}: {field.name}"
+                checked += 1
+    # The organisations' website and the data-sharing endpoints, on their pages and inline.
+    assert checked >= 3
+
+
+# Change pages do not get around the rules: a forbidden edit is refused or not offered, and
+# changes nothing.
+
+
+@pytest.fixture
+def in_english(back_office, english):
+    """The back office in English, so that tests can read its messages."""
+    back_office.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return back_office
+
+
+def page_errors(response) -> str:
+    """Every error a change page shows: on its form, on its inlines' rows and above them."""
+    messages = []
+    # Django lists a form's and a row's errors as lists, an inline's own errors one by one.
+    for errors in response.context["errors"]:
+        messages += [errors] if isinstance(errors, str) else [str(error) for error in errors]
+    return " ".join(messages)
+
+
+def inline_row(data: dict, prefix: str, obj) -> str:
+    """The form prefix of ``obj``'s row in the inline formset ``prefix`` of a change page."""
+    for index in range(int(data[f"{prefix}-TOTAL_FORMS"])):
+        if data.get(f"{prefix}-{index}-id") == str(obj.pk):
+            return f"{prefix}-{index}"
+    raise LookupError(f"{obj!r} is not in the inline {prefix}")
+
+
+def add_inline_row(data: dict, prefix: str, **fields) -> None:
+    index = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data.update({f"{prefix}-{index}-{name}": str(value) for name, value in fields.items()})
+
+
+def change_page(client, obj) -> tuple[str, dict]:
+    """The change page's URL and what it sends back when saved untouched."""
+    url = admin_url(type(obj), "change", obj.pk)
+    return url, form_data(client.get(url))
+
+
+def offered_fields(client, obj) -> set[str]:
+    return set(client.get(admin_url(type(obj), "change", obj.pk)).context["adminform"].form.fields)
+
+
+@pytest.fixture
+def obliged_signatory(demo, db) -> Signatory:
+    """A signatory of the Prato protocol with obligations under it."""
+    return Signatory.objects.filter(
+        agreement__title__contains="pratese", organisation__short_name="Citelum"
+    ).get()
+
+
+def test_an_obligations_organisation_is_chosen_once(back_office):
+    obligation = Obligation.objects.first()
+    other = obligation.agreement.signatories.exclude(organisation=obligation.organisation).first()
+    url, data = change_page(back_office, obligation)
+    data["organisation"] = str(other.organisation_id)
+
+    response = back_office.post(url, data)
+
+    assert response.status_code == 302
+    obligation.refresh_from_db()
+    assert obligation.organisation != other.organisation
+    assert "organisation" not in offered_fields(back_office, obligation)
+    add_page = back_office.get(admin_url(Obligation, "add"))
+    assert "organisation" in add_page.context["adminform"].form.fields
+
+
+def test_an_obligations_organisation_is_not_changed_in_the_agreements_inline(back_office):
+    obligation = Obligation.objects.first()
+    organisation = obligation.organisation
+    other = obligation.agreement.signatories.exclude(organisation=organisation).first()
+    url, data = change_page(back_office, obligation.agreement)
+    data[f"{inline_row(data, 'obligations', obligation)}-organisation"] = str(other.organisation_id)
+
+    back_office.post(url, data)
+
+    obligation.refresh_from_db()
+    assert obligation.organisation == organisation
+    [formset] = [
+        inline.formset
+        for inline in back_office.get(url).context["inline_admin_formsets"]
+        if inline.formset.model is Obligation
+    ]
+    assert all(form.fields["organisation"].disabled for form in formset.initial_forms)
+    # A new obligation still says whose it is.
+    assert not formset.empty_form.fields["organisation"].disabled
+
+
+def test_an_agreement_keeps_at_least_one_signatory(in_english):
+    agreement = Agreement.objects.get(title__contains="fibra ottica")
+    signatories = set(agreement.signatories.all())
+    url, data = change_page(in_english, agreement)
+    for signatory in signatories:
+        data[f"{inline_row(data, 'signatories', signatory)}-DELETE"] = "on"
+
+    response = in_english.post(url, data)
+
+    assert response.status_code == 200
+    assert "An agreement has at least one signatory." in page_errors(response)
+    assert set(agreement.signatories.all()) == signatories
+
+
+def test_a_signatory_with_obligations_cannot_be_removed(in_english, obliged_signatory):
+    url, data = change_page(in_english, obliged_signatory.agreement)
+    data[f"{inline_row(data, 'signatories', obliged_signatory)}-DELETE"] = "on"
+
+    response = in_english.post(url, data)
+
+    assert response.status_code == 200
+    assert (
+        f"{obliged_signatory.organisation} still has obligations under this agreement"
+        in page_errors(response)
+    )
+    assert Signatory.objects.filter(pk=obliged_signatory.pk).exists()
+
+
+def test_a_signatory_with_obligations_cannot_become_another_organisation(
+    in_english, obliged_signatory
+):
+    agreement = obliged_signatory.agreement
+    outsider = Organisation.objects.exclude(signatures__agreement=agreement).first()
+    url, data = change_page(in_english, agreement)
+    data[f"{inline_row(data, 'signatories', obliged_signatory)}-organisation"] = str(outsider.pk)
+
+    response = in_english.post(url, data)
+
+    assert response.status_code == 200
+    assert "still has obligations under this agreement" in page_errors(response)
+    obliged_signatory.refresh_from_db()
+    assert obliged_signatory.organisation != outsider
+
+
+def test_a_signatory_without_obligations_can_be_removed(back_office):
+    agreement = Agreement.objects.get(title__contains="fibra ottica")
+    outsider = Organisation.objects.exclude(signatures__agreement=agreement).first()
+    acceding = Signatory.objects.create(
+        agreement=agreement, organisation=outsider, role=Signatory.Role.ACCEDING
+    )
+    url, data = change_page(back_office, agreement)
+    data[f"{inline_row(data, 'signatories', acceding)}-DELETE"] = "on"
+
+    response = back_office.post(url, data)
+
+    assert response.status_code == 302
+    assert not Signatory.objects.filter(pk=acceding.pk).exists()
+
+
+def test_a_signatory_with_obligations_is_not_deleted_from_its_own_pages(
+    in_english, obliged_signatory
+):
+    url = admin_url(Signatory, "delete", obliged_signatory.pk)
+
+    response = in_english.post(url, {"post": "yes"})
+
+    assert response.status_code == 200
+    assert "still has obligations under this agreement" in str(response.context["protected"])
+    agreement = Agreement.objects.get(title__contains="fibra ottica")
+    response = run_action(in_english, Signatory, "delete_selected", agreement.signatories.all())
+    assert response.status_code == 200
+    assert "An agreement has at least one signatory." in str(response.context["protected"])
+    response = run_action(
+        in_english, Signatory, "delete_selected", agreement.signatories.all(), post="yes"
+    )
+    assert Signatory.objects.filter(pk=obliged_signatory.pk).exists()
+    assert agreement.signatories.count() == 3
+    assert {"agreement", "organisation"}.isdisjoint(offered_fields(in_english, obliged_signatory))
+
+
+@pytest.fixture
+def led_project(demo, db) -> Project:
+    """A demo project with partners besides its lead."""
+    return Project.objects.filter(participations__role="partner").distinct().first()
+
+
+def test_the_lead_participation_cannot_be_removed(in_english, led_project):
+    lead = led_project.participations.get(role=ProjectParticipation.Role.LEAD)
+    url, data = change_page(in_english, led_project)
+    data[f"{inline_row(data, 'participations', lead)}-DELETE"] = "on"
+
+    response = in_english.post(url, data)
+
+    assert response.status_code == 200
+    assert "The lead organisation takes part in its project" in page_errors(response)
+    assert ProjectParticipation.objects.filter(pk=lead.pk).exists()
+
+
+def test_the_lead_participation_keeps_its_role(back_office, led_project):
+    lead = led_project.participations.get(role=ProjectParticipation.Role.LEAD)
+    url, data = change_page(back_office, led_project)
+    row = inline_row(data, "participations", lead)
+    data[f"{row}-role"] = ProjectParticipation.Role.PARTNER
+
+    back_office.post(url, data)
+
+    lead.refresh_from_db()
+    assert lead.role == ProjectParticipation.Role.LEAD
+    assert lead.organisation == led_project.lead_organisation
+    [formset] = [
+        inline.formset
+        for inline in back_office.get(url).context["inline_admin_formsets"]
+        if inline.formset.model is ProjectParticipation
+    ]
+    [lead_form] = [form for form in formset.forms if form.instance.pk == lead.pk]
+    assert lead_form.fields["role"].disabled
+    assert lead_form.fields["organisation"].disabled
+
+
+def test_no_second_organisation_takes_part_as_lead(in_english, led_project):
+    outsider = Organisation.objects.exclude(participations__project=led_project).first()
+    url, data = change_page(in_english, led_project)
+    add_inline_row(
+        data, "participations", organisation=outsider.pk, role=ProjectParticipation.Role.LEAD
+    )
+
+    response = in_english.post(url, data)
+
+    assert response.status_code == 200
+    assert "Only the project's lead organisation takes part as lead" in page_errors(response)
+    assert not led_project.participations.filter(organisation=outsider).exists()
+
+
+def test_the_lead_participation_is_not_deleted_or_changed_from_its_own_pages(
+    in_english, led_project
+):
+    lead = led_project.participations.get(role=ProjectParticipation.Role.LEAD)
+
+    response = in_english.post(admin_url(ProjectParticipation, "delete", lead.pk), {"post": "y"})
+
+    assert response.status_code == 200
+    assert "The lead organisation takes part in its project" in str(response.context["protected"])
+    assert ProjectParticipation.objects.filter(pk=lead.pk).exists()
+    assert offered_fields(in_english, lead) == set()
+
+
+def test_a_projects_lead_organisation_is_chosen_once(back_office, led_project):
+    lead_organisation = led_project.lead_organisation
+    outsider = Organisation.objects.exclude(pk=lead_organisation.pk).first()
+    url, data = change_page(back_office, led_project)
+    data["lead_organisation"] = str(outsider.pk)
+
+    back_office.post(url, data)
+
+    led_project.refresh_from_db()
+    assert led_project.lead_organisation == lead_organisation
+    assert "lead_organisation" not in offered_fields(back_office, led_project)
+    add_page = back_office.get(admin_url(Project, "add"))
+    assert "lead_organisation" in add_page.context["adminform"].form.fields
+
+
+def test_a_contract_with_transactions_keeps_its_cig_project_and_supplier(back_office):
+    contract = Contract.objects.filter(transactions__isnull=False).distinct().first()
+    before = (contract.cig, contract.project_id, contract.supplier_id)
+    other_project = Project.objects.exclude(pk=contract.project_id).first()
+    other_supplier = Organisation.objects.exclude(pk=contract.supplier_id).first()
+    url, data = change_page(back_office, contract)
+    data.update(cig="Z000000001", project=other_project.pk, supplier=other_supplier.pk)
+
+    back_office.post(url, data)
+
+    contract.refresh_from_db()
+    assert (contract.cig, contract.project_id, contract.supplier_id) == before
+    assert {"cig", "project", "supplier"}.isdisjoint(offered_fields(back_office, contract))
+
+
+def test_a_contract_without_transactions_can_still_be_corrected(back_office):
+    contract = ContractFactory(
+        project=Project.objects.first(), supplier=Organisation.objects.first()
+    )
+
+    assert {"cig", "project", "supplier"} <= offered_fields(back_office, contract)
+
+
+def test_a_fund_source_with_allocations_stays_in_its_programme(back_office):
+    source = FundSource.objects.filter(allocations__isnull=False).distinct().first()
+    programme = source.programme
+    other = Programme.objects.exclude(pk=programme.pk).first()
+    url, data = change_page(back_office, source)
+    data["programme"] = str(other.pk)
+
+    back_office.post(url, data)
+
+    source.refresh_from_db()
+    assert source.programme == programme
+    assert "programme" not in offered_fields(back_office, source)
+    unallocated = FundSourceFactory(programme=programme, provider=source.provider)
+    assert "programme" in offered_fields(back_office, unallocated)
+
+
+def test_a_fund_source_is_changed_through_its_service(back_office):
+    source = FundSource.objects.filter(allocations__isnull=False).distinct().first()
+    url, data = change_page(back_office, source)
+    data["legal_reference"] = "D.D. 391/Ric. del 5 luglio 2012, art. 4"
+
+    response = back_office.post(url, data)
+
+    assert response.status_code == 302
+    source.refresh_from_db()
+    assert source.legal_reference == "D.D. 391/Ric. del 5 luglio 2012, art. 4"
+    verbs = AuditEntry.objects.filter(target_id=str(source.pk), target_type="funding.fundsource")
+    assert list(verbs.values_list("verb", flat=True)) == ["fund_source.updated"]
+
+
+def test_a_fund_source_total_below_its_allocations_is_refused(back_office):
+    source = FundSource.objects.filter(allocations__isnull=False).distinct().first()
+    total = source.total
+    url, data = change_page(back_office, source)
+    data["total"] = "1.00"
+
+    response = back_office.post(url, data)
+
+    assert response.status_code == 200
+    assert "total" in response.context["adminform"].form.errors
+    source.refresh_from_db()
+    assert source.total == total
+
+
+def test_a_contract_amount_below_what_is_committed_on_it_is_refused(back_office):
+    contract = Contract.objects.filter(transactions__phase="impegno").distinct().first()
+    amount = contract.amount
+    url, data = change_page(back_office, contract)
+    data["amount"] = "1.00"
+
+    response = back_office.post(url, data)
+
+    assert response.status_code == 200
+    assert "amount" in response.context["adminform"].form.errors
+    contract.refresh_from_db()
+    assert contract.amount == amount
+
+
+def test_a_user_who_recorded_transactions_is_not_deleted(back_office):
+    recorder = get_user_model().objects.get(
+        pk=Transaction.objects.exclude(recorded_by=None).values("recorded_by")[:1]
+    )
+
+    response = back_office.post(admin_url(get_user_model(), "delete", recorder.pk), {"post": "yes"})
+
+    # Django's page listing the protected objects: the transactions keep who recorded them.
+    assert response.status_code == 200
+    assert response.context["protected"]
+    assert get_user_model().objects.filter(pk=recorder.pk).exists()

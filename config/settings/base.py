@@ -101,20 +101,24 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "var" / "sta
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 # Uploaded documents and evidence: never under MEDIA_URL or STATIC_URL, served only by
-# core.views.private_file after a permission check.
+# views that check permission (core.uploads.private_file_response).
 PRIVATE_STORAGE_ROOT = Path(
     env("REGIA_PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "private"))
 )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},
+        "BACKEND": "core.uploads.PrivateStorage",
+        "OPTIONS": {"location": PRIVATE_STORAGE_ROOT},
     },
     # The theme's base template breaks with manifest storage; compressed storage is enough.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 REGIA_UPLOAD_MAX_BYTES = env.int("REGIA_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "core.uploads.SizeLimitedUploadHandler",
+]
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -158,5 +162,8 @@ LOGGING = {
 
 # Old versions are read, never restored: a restore would bypass the workflows and the ledger.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# seed_demo creates accounts with a public password: never in production.
+REGIA_DEMO_DATA_ALLOWED = env.bool("REGIA_DEMO_DATA_ALLOWED", default=True)
 
 REGIA_SITE_NAME = env("REGIA_SITE_NAME", default="Regia")

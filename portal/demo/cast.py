@@ -11,6 +11,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, Permission
 from stdnum import luhn
 
 from partners.models import Membership, Organisation
@@ -266,3 +267,22 @@ def _gather_people(cast: Cast) -> None:
         user.save()
         cast.users[person.username] = user
     cast.users_created = len(missing)
+    if "manager" in {person.username for person in missing}:
+        cast.user("manager").groups.add(_back_office_group())
+
+
+# The models a programme manager keeps in the back office. Issue #3 turns the roles into
+# groups with object permissions; until then the demo manager gets these model permissions.
+BACK_OFFICE_APPS = ("partners", "programme", "funding")
+
+
+def _back_office_group() -> Group:
+    group, created = Group.objects.get_or_create(name="Demo programme managers")
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label__in=BACK_OFFICE_APPS,
+                codename__regex=r"^(view|add|change)_",
+            )
+        )
+    return group

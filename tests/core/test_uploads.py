@@ -11,7 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from core.uploads import MAX_IMAGE_PIXELS, PDF, clean_upload
+from core.checks import private_storage_outside_web_root
+from core.uploads import (
+    MAX_IMAGE_PIXELS,
+    PDF,
+    SizeLimitedUploadHandler,
+    clean_upload,
+    private_storage,
+)
 from partners.models import Agreement
 from partners.services import agreement_attach_document, agreement_create
 from tests.core import files
@@ -187,8 +194,9 @@ def test_stored_documents_live_in_private_storage_only(manager, municipality, cl
     assert not path.is_relative_to(Path(settings.STATIC_ROOT).resolve())
     assert path.read_bytes() == files.PDF
     assert "protocollo" not in path.name
-    for public_url in (f"{settings.MEDIA_URL}{agreement.document.name}", agreement.document.url):
-        assert client.get(public_url).status_code == 404
+    assert client.get(f"{settings.MEDIA_URL}{agreement.document.name}").status_code == 404
+    with pytest.raises(ValueError, match="no URL"):
+        agreement.document.url  # noqa: B018 - the property itself refuses
 
 
 @pytest.mark.django_db
@@ -233,3 +241,33 @@ def test_replacing_a_document_removes_the_old_file_once_committed(
     assert not old_path.exists()
     assert Path(agreement.document.path).exists()
     assert agreement.document.name.endswith(".png")
+
+
+def test_upload_handler_keeps_no_more_than_the_limit_but_knows_the_real_size(settings):
+    settings.REGIA_UPLOAD_MAX_BYTES = 1000
+    handler = SizeLimitedUploadHandler()
+    handler.new_file("document", "huge.pdf", "application/pdf", 5000)
+
+    for start in range(0, 5000, 700):
+        handler.receive_data_chunk(b"x" * min(700, 5000 - start), start)
+    uploaded = handler.file_complete(5000)
+
+    assert uploaded.size == 5000
+    uploaded.seek(0, 2)
+    assert uploaded.tell() == 1000
+    with pytest.raises(ValidationError, match="larger than"):
+        clean_upload(uploaded)
+
+
+def test_private_files_have_no_url():
+    with pytest.raises(ValueError, match="no URL"):
+        private_storage().url("agreements/protocollo.pdf")
+
+
+def test_private_storage_inside_the_web_root_fails_the_system_checks(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "media" / "private"
+
+    [error] = private_storage_outside_web_root(None)
+
+    assert error.id == "regia.E001"

@@ -16,13 +16,16 @@ from funding.services import (
     disbursement_declare,
     disbursement_reject,
     disbursement_verify,
+    fund_source_update,
 )
 from programme.workflow import status_history
 from tests.factories import (
     CommitmentFactory,
+    ContractFactory,
     FundSourceFactory,
     ProgrammeFactory,
     ProjectFactory,
+    TransactionFactory,
 )
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -292,3 +295,80 @@ def test_private_investment_is_off_budget(programme):
     miur = FundSourceFactory(programme=programme, kind="ministry_call")
 
     assert (fibre.is_off_budget, miur.is_off_budget) == (True, False)
+
+
+def test_who_declared_a_disbursement_cannot_verify_it(commitment, partner_rep):
+    declared = declare(commitment, "1000.00", partner_rep)
+    audit_before = AuditEntry.objects.count()
+
+    with pytest.raises(ValidationError) as error:
+        disbursement_verify(disbursement=declared, actor=partner_rep)
+
+    assert error.value.messages == ["Whoever declared a disbursement cannot also verify it."]
+    declared.refresh_from_db()
+    commitment.refresh_from_db()
+    assert (declared.status, commitment.disbursed_amount) == ("declared", Decimal("0.00"))
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_fund_source_total_cannot_fall_below_what_is_allocated(fund_source, project, manager):
+    allocation_create(
+        fund_source=fund_source,
+        project=project,
+        year=2024,
+        amount=Decimal("1000.00"),
+        actor=manager,
+    )
+
+    with pytest.raises(ValidationError) as error:
+        fund_source_update(fund_source=fund_source, actor=manager, total=Decimal("999.99"))
+
+    assert error.value.message_dict == {
+        "total": ["1,000.00\u00a0€ is already allocated from this source."]
+    }
+    fund_source.refresh_from_db()
+    assert fund_source.total != Decimal("999.99")
+
+    fund_source_update(fund_source=fund_source, actor=manager, total=Decimal("1000.00"))
+    fund_source.refresh_from_db()
+    assert fund_source.total == Decimal("1000.00")
+    assert AuditEntry.objects.filter(verb="fund_source.updated").count() == 1
+
+
+def test_fund_source_with_allocations_stays_in_its_programme(fund_source, project, manager):
+    allocation_create(
+        fund_source=fund_source, project=project, year=2024, amount=Decimal("1.00"), actor=manager
+    )
+
+    with pytest.raises(ValidationError) as error:
+        fund_source_update(fund_source=fund_source, actor=manager, programme=ProgrammeFactory())
+
+    assert "programme" in error.value.message_dict
+    fund_source.refresh_from_db()
+    assert fund_source.programme == project.programme
+
+
+def test_contract_with_entries_keeps_its_cig_and_covers_its_impegni(project, manager):
+    contract = ContractFactory(project=project, amount=Decimal("5000.00"))
+    TransactionFactory(
+        project=project,
+        phase="impegno",
+        amount=Decimal("4000.00"),
+        contract=contract,
+        cup=project.cup,
+    )
+
+    contract.cig = "ZZZZZZZZZZ"
+    with pytest.raises(ValidationError) as error:
+        contract.full_clean()
+    assert error.value.messages == [
+        "Entries are recorded on this contract: its CIG, project and supplier stay."
+    ]
+
+    contract.refresh_from_db()
+    contract.amount = Decimal("3999.99")
+    with pytest.raises(ValidationError) as error:
+        contract.full_clean()
+    assert error.value.message_dict == {
+        "amount": ["4,000.00\u00a0€ is already committed (impegno) on this contract."]
+    }

@@ -7,13 +7,19 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from core.models import AuditEntry
 from core.money import money_sum
 from funding.models import Transaction
 from funding.services import transaction_record, transaction_reverse
 from programme.models import AuthorisingAct
-from tests.factories import ContractFactory, ProjectFactory
+from tests.factories import (
+    CommitmentFactory,
+    ContractFactory,
+    FundSourceFactory,
+    ProjectFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
@@ -22,16 +28,16 @@ P = Transaction.Phase
 
 def record(actor, project, phase, amount, **fields):
     fields.setdefault("cup", project.cup)
+    fields.setdefault("recorded_on", datetime.date(2024, 6, 3))
+    fields.setdefault("act_date", datetime.date(2024, 6, 1))
     return transaction_record(
         actor=actor,
         project=project,
         phase=phase,
         amount=Decimal(amount),
         financial_year=2024,
-        recorded_on=datetime.date(2024, 6, 3),
         act_kind=AuthorisingAct.DETERMINA,
         act_number="311/2024",
-        act_date=datetime.date(2024, 6, 1),
         **fields,
     )
 
@@ -368,3 +374,75 @@ def test_nothing_can_follow_from_a_reversed_impegno(impegno, project, manager):
     assert error.value.message_dict["amount"] == [
         "Only 0.00\u00a0€ is left of the entry it follows from (Impegno (commitment of spending))."
     ]
+
+
+# What an entry links to belongs to its own project, and private money stays out.
+
+
+def test_entry_cannot_name_another_projects_contract(project, programme, manager):
+    other = ContractFactory(project=ProjectFactory(programme=programme))
+    before = (Transaction.objects.count(), AuditEntry.objects.count())
+
+    with pytest.raises(ValidationError) as error:
+        record(manager, project, P.IMPEGNO, "100.00", contract=other)
+
+    assert error.value.message_dict == {"contract": ["The contract belongs to another project."]}
+    assert_nothing_recorded_after(*before)
+
+
+def test_entry_cannot_name_another_projects_commitment(project, programme, manager):
+    elsewhere = CommitmentFactory(project=ProjectFactory(programme=programme))
+
+    with pytest.raises(ValidationError) as error:
+        record(manager, project, P.ACCERTAMENTO, "100.00", commitment=elsewhere)
+
+    assert error.value.message_dict == {
+        "commitment": ["The partner's commitment is for another project."]
+    }
+    assert not Transaction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("source_kind", "other_programme", "message"),
+    [
+        ("private_investment", False, "Private investment never enters the municipal accounts."),
+        ("ministry_call", True, "The fund source belongs to another programme."),
+    ],
+)
+def test_entry_takes_money_only_from_its_programmes_budget_sources(
+    source_kind, other_programme, message, project, manager
+):
+    source = FundSourceFactory(
+        kind=source_kind,
+        **({} if other_programme else {"programme": project.programme}),
+    )
+
+    with pytest.raises(ValidationError) as error:
+        record(manager, project, P.IMPEGNO, "100.00", fund_source=source)
+
+    assert error.value.message_dict == {"fund_source": [message]}
+    assert not Transaction.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["recorded_on", "act_date"])
+def test_entry_cannot_be_dated_in_the_future(field, project, manager):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as error:
+        record(manager, project, P.IMPEGNO, "100.00", **{field: tomorrow})
+
+    assert error.value.message_dict == {field: ["This date is in the future."]}
+    assert not Transaction.objects.exists()
+
+
+def test_nothing_is_paid_on_a_project_without_cup(manager):
+    project = ProjectFactory(cup="")
+    impegno = record(manager, project, P.IMPEGNO, "1000.00")
+
+    with pytest.raises(ValidationError) as error:
+        record(manager, project, P.LIQUIDAZIONE, "10.00", parent=impegno)
+
+    assert error.value.messages == [
+        "The project has no CUP yet: nothing can be settled or paid on it."
+    ]
+    assert Transaction.objects.count() == 1

@@ -17,6 +17,7 @@ from partners.services import (
 )
 from tests.factories import (
     MembershipFactory,
+    ObligationFactory,
     OrganisationFactory,
     UserFactory,
 )
@@ -196,3 +197,15 @@ def test_signatory_obligation_is_recorded_and_fulfilled_once(manager, agreement,
         "obligation.created",
         "obligation.fulfilled",
     ]
+
+
+def test_an_obligation_binds_only_a_signatory_whatever_the_way_in(agreement):
+    outsider = OrganisationFactory()
+    obligation = ObligationFactory.build(agreement=agreement, organisation=outsider)
+
+    with pytest.raises(ValidationError) as error:
+        obligation.full_clean()
+
+    assert error.value.message_dict == {
+        "organisation": ["Only a signatory of the agreement can have obligations under it."]
+    }

@@ -195,3 +195,25 @@ def test_a_failed_seed_leaves_nothing_behind(monkeypatch):
     assert not Programme.objects.exists()
     assert not User.objects.exists()
     assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_where_demo_data_is_not_allowed(settings):
+    settings.REGIA_DEMO_DATA_ALLOWED = False
+
+    with translation.override("en"), pytest.raises(CommandError, match="not allowed"):
+        call_command("seed_demo", stdout=StringIO())
+
+    assert not User.objects.exists()
+    assert not Programme.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_manager_can_work_in_the_back_office():
+    seed()
+
+    manager = User.objects.get(username="manager")
+
+    assert manager.is_staff
+    assert manager.has_perms(["programme.change_project", "funding.view_commitment"])
+    assert not manager.has_perm("programme.delete_project")

@@ -16,11 +16,12 @@ from programme.services import (
     programme_publish,
     project_transition,
 )
-from programme.workflow import Act
+from programme.workflow import Act, status_history
 from tests.factories import (
     IndicatorFactory,
     PlanFactory,
     PlanPhaseFactory,
+    ProgrammeFactory,
     ProjectFactory,
 )
 
@@ -103,3 +104,12 @@ def test_owner_with_programmes_cannot_be_deleted(programme):
         programme.owner.delete()
 
     assert Programme.objects.filter(pk=programme.pk).exists()
+
+
+def test_publishing_a_programme_is_a_workflow_step_users_see(manager):
+    programme = ProgrammeFactory(status=Programme.Status.DRAFT)
+
+    programme_publish(programme=programme, actor=manager)
+
+    [step] = status_history(programme)
+    assert (step.from_status, step.to_status, step.actor) == ("draft", "published", manager)

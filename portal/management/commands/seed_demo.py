@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
@@ -21,6 +22,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty: bool, **options):
+        if not settings.REGIA_DEMO_DATA_ALLOWED:
+            # The demo accounts share a published password, a superuser among them.
+            raise CommandError(
+                _(
+                    "Demo data is not allowed here (REGIA_DEMO_DATA_ALLOWED is off, as in "
+                    "production): it creates accounts whose password is public."
+                )
+            )
         if if_empty and (count := Programme.objects.count()):
             self.stdout.write(
                 ngettext(
