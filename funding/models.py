@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, YearField
@@ -541,3 +542,13 @@ class Transaction(models.Model):
     @property
     def is_spending(self) -> bool:
         return self.phase in self.SPENDING_PHASES
+
+
+class CommitmentUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Commitment, on_delete=models.CASCADE)
+
+
+class CommitmentGroupObjectPermission(GroupObjectPermissionBase):
+    """Object permissions on a commitment for its organisation's group, by direct FK."""
+
+    content_object = models.ForeignKey(Commitment, on_delete=models.CASCADE)

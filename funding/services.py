@@ -14,14 +14,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
 
 from core.audit import audit_record
 from core.money import euro, money_sum
 from core.uploads import clean_upload
 from funding.models import Allocation, Commitment, Disbursement, FundSource, Transaction
+from partners.services import organisation_group
 from programme.workflow import Act, check_transition, record_status_change
 
 C = Commitment.Status
+COMMITMENT_PARTNER_PERMISSIONS = ("funding.view_commitment", "funding.change_commitment")
 # Disbursements move a firm commitment on by themselves (see disbursement_verify).
 COMMITMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
     C.PLEDGED: (C.CONFIRMED, C.WITHDRAWN),
@@ -97,6 +100,10 @@ def commitment_pledge(*, actor: AbstractBaseUser, **fields) -> Commitment:
     commitment.full_clean()
     commitment._history_user = actor
     commitment.save()
+    # The partner's rights on its commitment belong to its group: they end with membership.
+    partner = organisation_group(commitment.organisation)
+    for permission in COMMITMENT_PARTNER_PERMISSIONS:
+        assign_perm(permission, partner, commitment)
     record_status_change(target=commitment, from_status="", to_status=C.PLEDGED, actor=actor)
     audit_record(
         actor=actor,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -37,6 +38,11 @@ class Organisation(TimeStampedModel):
     website = models.URLField(_("website"), blank=True)
     pec = models.EmailField(_("PEC address"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Its representatives belong to this group while their membership lasts; partner rights
+    # are granted to the group, so ending a membership removes them all at once.
+    group = models.OneToOneField(
+        Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("organisation")

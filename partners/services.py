@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,11 +15,20 @@ from core.uploads import clean_upload
 from partners.models import Agreement, Membership, Obligation, Organisation, Signatory
 
 
+def organisation_group(organisation: Organisation) -> Group:
+    """The organisation's own group, created the first time it is needed."""
+    if organisation.group_id is None:
+        organisation.group = Group.objects.create(name=f"organisation:{organisation.pk}")
+        organisation.save(update_fields=["group"])
+    return organisation.group
+
+
 @transaction.atomic
 def organisation_create(*, actor: AbstractBaseUser, **fields) -> Organisation:
     organisation = Organisation(**fields)
     organisation.full_clean()
     organisation.save()
+    organisation_group(organisation)
     audit_record(actor=actor, verb="organisation.created", target=organisation)
     return organisation
 
@@ -37,6 +46,8 @@ def membership_create(
     )
     membership.full_clean()
     membership.save()
+    if membership.is_current:
+        user.groups.add(organisation_group(organisation))
     audit_record(actor=actor, verb="membership.created", target=membership)
     return membership
 
@@ -51,6 +62,8 @@ def membership_end(
     membership.ended_on = ended_on or timezone.localdate()
     membership.full_clean()
     membership.save()
+    # Every partner right (object permissions granted to the group) goes with it, at once.
+    membership.user.groups.remove(organisation_group(membership.organisation))
     audit_record(actor=actor, verb="membership.ended", target=membership)
     return membership
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel, YearField
@@ -707,3 +708,13 @@ class StatusChange(models.Model):
             "number": self.act_number,
             "date": date_format(self.act_date),
         }
+
+
+class ProjectUserObjectPermission(UserObjectPermissionBase):
+    """Object permissions on a project for one user (its project manager), by direct FK."""
+
+    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+
+
+class ProjectGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)

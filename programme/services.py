@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audit_record
 from programme.models import (
@@ -113,8 +114,44 @@ def project_create(
             ProjectParticipation.objects.create(
                 project=project, organisation=organisation, role=role
             )
+    if project.manager is not None:
+        _grant_project_manager(project, project.manager)
     record_status_change(target=project, from_status="", to_status=project.status, actor=actor)
     audit_record(actor=actor, verb="project.created", target=project)
+    return project
+
+
+# What a project manager may do on the projects assigned to them; the milestones,
+# indicators, measurements and risks of those projects follow the project.
+PROJECT_MANAGER_PERMISSIONS = ("programme.view_project", "programme.change_project")
+
+
+def _grant_project_manager(project: Project, user) -> None:
+    for permission in PROJECT_MANAGER_PERMISSIONS:
+        assign_perm(permission, user, project)
+
+
+@transaction.atomic
+def project_assign_manager(*, project: Project, manager, actor: AbstractBaseUser) -> Project:
+    """Make ``manager`` (or nobody) the project's manager; the previous one loses its rights."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    previous = project.manager
+    if previous == manager:
+        return project
+    if previous is not None:
+        for permission in PROJECT_MANAGER_PERMISSIONS:
+            remove_perm(permission, previous, project)
+    project.manager = manager
+    project._history_user = actor
+    project.save(update_fields=["manager", "updated_at"])
+    if manager is not None:
+        _grant_project_manager(project, manager)
+    audit_record(
+        actor=actor,
+        verb="project.manager_assigned",
+        target=project,
+        data={"from": previous and previous.pk, "to": manager and manager.pk},
+    )
     return project
 
 

@@ -101,6 +101,9 @@ def form_data(response) -> dict:
     return data
 
 
+REGIA_APPS = {"core", "partners", "programme", "funding", "auth"}
+
+
 def test_every_admin_page_opens(back_office, superuser):
     request = RequestFactory().get("/")
     request.user = superuser
@@ -115,7 +118,9 @@ def test_every_admin_page_opens(back_office, superuser):
         check(admin_url(model, "changelist"))
         obj = model_admin.get_queryset(request).first()
         if obj is None:
-            failures.append(f"{model._meta.label}: no object to open")
+            # Third-party logs (django-axes' login attempts) may well be empty.
+            if model._meta.app_label in REGIA_APPS:
+                failures.append(f"{model._meta.label}: no object to open")
             continue
         check(admin_url(model, "change", obj.pk))
         if model_admin.has_add_permission(request):

@@ -27,3 +27,7 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# django-axes wants a request in every authenticate(); the test client's login() has none.
+# Lockout tests switch it back on with override_settings(AXES_ENABLED=True).
+AXES_ENABLED = False

@@ -11,9 +11,10 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from stdnum import luhn
 
+from core.roles import Role, role_group_name
 from partners.models import Membership, Organisation
 from partners.services import membership_create, organisation_create
 
@@ -26,6 +27,7 @@ class Person:
     username: str
     first_name: str
     last_name: str
+    role: Role | None
     is_staff: bool = False
     is_superuser: bool = False
 
@@ -35,14 +37,14 @@ class Person:
 
 
 PEOPLE = (
-    Person("admin", "Alessandra", "Neri", is_staff=True, is_superuser=True),
-    Person("manager", "Marco", "Bellandi", is_staff=True),
-    Person("pm.livorno", "Paola", "Marchetti"),
-    Person("partner.gida", "Giulio", "Bettini"),
-    Person("partner.citelum", "Carla", "Lenzi"),
-    Person("partner.telecom", "Tommaso", "Ferri"),
-    Person("council", "Chiara", "Conti"),
-    Person("citizen", "Cinzia", "Rossi"),
+    Person("admin", "Alessandra", "Neri", None, is_staff=True, is_superuser=True),
+    Person("manager", "Marco", "Bellandi", Role.PROGRAMME_MANAGER, is_staff=True),
+    Person("pm.livorno", "Paola", "Marchetti", Role.PROJECT_MANAGER),
+    Person("partner.gida", "Giulio", "Bettini", Role.PARTNER_REPRESENTATIVE),
+    Person("partner.citelum", "Carla", "Lenzi", Role.PARTNER_REPRESENTATIVE),
+    Person("partner.telecom", "Tommaso", "Ferri", Role.PARTNER_REPRESENTATIVE),
+    Person("council", "Chiara", "Conti", Role.COUNCIL_MEMBER),
+    Person("citizen", "Cinzia", "Rossi", Role.CITIZEN),
 )
 DEMO_USERNAMES = tuple(person.username for person in PEOPLE)
 
@@ -267,22 +269,8 @@ def _gather_people(cast: Cast) -> None:
         user.save()
         cast.users[person.username] = user
     cast.users_created = len(missing)
-    if "manager" in {person.username for person in missing}:
-        cast.user("manager").groups.add(_back_office_group())
-
-
-# The models a programme manager keeps in the back office. Issue #3 turns the roles into
-# groups with object permissions; until then the demo manager gets these model permissions.
-BACK_OFFICE_APPS = ("partners", "programme", "funding")
-
-
-def _back_office_group() -> Group:
-    group, created = Group.objects.get_or_create(name="Demo programme managers")
-    if created:
-        group.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label__in=BACK_OFFICE_APPS,
-                codename__regex=r"^(view|add|change)_",
+    for person in missing:
+        if person.role is not None:
+            cast.user(person.username).groups.add(
+                Group.objects.get(name=role_group_name(person.role))
             )
-        )
-    return group

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from partners.models import DataSharingCommitment, Membership, Organisation, Signatory
+from partners.services import organisation_group
 from tests.core.constraints import (
     Violation,
     assert_database_refuses,
@@ -93,9 +94,17 @@ def _same_dataset_shared_twice_outside_agreements():
     )
 
 
+def _organisations_sharing_a_group():
+    first = OrganisationFactory()
+    organisation_group(first)
+    return OrganisationFactory.build(group=first.group)
+
+
 VIOLATIONS = [
     Violation("organisation_tax_code_unique", _organisation_with_a_taken_tax_code),
     Violation("Organisation.name", _organisation_with_a_taken_name),
+    # Set by the services only: no form offers it.
+    Violation("Organisation.group", _organisations_sharing_a_group, field_matter=False),
     Violation("membership_one_per_user_and_organisation", _second_membership_of_the_same_user),
     Violation("membership_ends_after_start", _membership_ending_before_it_starts),
     Violation("agreement_valid_until_after_valid_from", _agreement_valid_until_before_valid_from),

@@ -1,0 +1,86 @@
+"""What every API endpoint shares: pagination, errors, the token login."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from knox.views import LoginView as KnoxLoginView
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus the errors services raise: always a 4xx with a readable message.
+
+    A service's ValidationError becomes a 400 with the messages by field (the whole-object
+    ones under ``non_field_errors``); deleting something other records depend on is a 409.
+    """
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            detail = {
+                (api_settings.NON_FIELD_ERRORS_KEY if field == "__all__" else field): messages
+                for field, messages in exc.message_dict.items()
+            }
+        else:
+            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+        exc = ValidationError(detail)
+    elif isinstance(exc, ProtectedError):
+        return Response(
+            {"detail": _("Other records depend on this one: it cannot be deleted.")},
+            status=status.HTTP_409_CONFLICT,
+        )
+    return drf_exception_handler(exc, context)
+
+
+class LoginSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+    def validate(self, attrs):
+        user = authenticate(
+            request=self.context["request"], username=attrs["username"], password=attrs["password"]
+        )
+        if user is None or not user.is_active:
+            raise ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [_("Wrong username or password.")]},
+                code="authorization",
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenLoginView(KnoxLoginView):
+    """Username and password in, an expiring token out (stored hashed by django-rest-knox)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (AnonRateThrottle,)
+
+    @extend_schema(
+        request=LoginSerializer,
+        responses={
+            200: inline_serializer(
+                "Token",
+                fields={"token": serializers.CharField(), "expiry": serializers.DateTimeField()},
+            )
+        },
+    )
+    def post(self, request, format=None):
+        serializer = LoginSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        request.user = serializer.validated_data["user"]
+        return super().post(request, format=format)
