@@ -2,12 +2,27 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from core.api import TokenLoginView, TokenLogoutView
 
 admin.site.site_header = "Regia"
 admin.site.site_title = "Regia"
 admin.site.index_title = "Back office"
 
+api_v1 = [
+    path("auth/token/", TokenLoginView.as_view(), name="token"),
+    path("auth/logout/", TokenLogoutView.as_view(), name="logout"),
+    path("", include("partners.api.urls")),
+    path("", include("programme.api.urls")),
+    path("", include("funding.api.urls")),
+    path("", include("portal.api.urls")),
+]
+
 urlpatterns = [
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("portal.urls")),
     path("partners/", include("partners.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

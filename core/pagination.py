@@ -1,0 +1,8 @@
+"""The API's pagination (its own module: DRF imports it while it is still loading)."""
+
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
