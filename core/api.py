@@ -122,8 +122,17 @@ class RegiaViewSet(viewsets.GenericViewSet):
     ValidationError become a 400 (see ``exception_handler``).
     """
 
-    permission_classes = (PredicatePermission,)
+    # Logged-in users by default; PublicReadMixin opens reads to anonymous visitors.
+    permission_classes = (IsAuthenticated, PredicatePermission)
     predicates: dict = {}
+
+    def get_permissions(self):
+        # A method the resource does not have is a 405 for everyone: DRF checks permissions
+        # before it looks for the handler, so without this an anonymous PUT on an
+        # append-only resource would answer 401.
+        if self.action is None:
+            return []
+        return super().get_permissions()
 
 
 class PublicReadMixin:
@@ -132,7 +141,7 @@ class PublicReadMixin:
     def get_permissions(self):
         if self.action in ("list", "retrieve"):
             return [AllowAny()]
-        return [IsAuthenticated(), *super().get_permissions()]
+        return super().get_permissions()
 
 
 class TokenLogoutView(KnoxLogoutView):

@@ -19,7 +19,14 @@ from guardian.shortcuts import assign_perm
 from core.audit import audit_record
 from core.money import euro, money_sum
 from core.uploads import clean_upload
-from funding.models import Allocation, Commitment, Disbursement, FundSource, Transaction
+from funding.models import (
+    Allocation,
+    Commitment,
+    Contract,
+    Disbursement,
+    FundSource,
+    Transaction,
+)
 from partners.services import organisation_group
 from programme.workflow import Act, check_transition, record_status_change
 
@@ -512,3 +519,98 @@ def transaction_reverse(
         data={"reversal": reversal.pk, "reason": reversal.reason},
     )
     return reversal
+
+
+@transaction.atomic
+def fund_source_create(*, actor: AbstractBaseUser, **fields) -> FundSource:
+    """Register where money comes from, within one programme."""
+    fund_source = FundSource(**fields)
+    fund_source.full_clean()
+    fund_source._history_user = actor
+    fund_source.save()
+    audit_record(
+        actor=actor,
+        verb="fund_source.created",
+        target=fund_source,
+        data={"total": str(fund_source.total)},
+    )
+    return fund_source
+
+
+# What a partner may still change in its pledge; who pledges, and the workflow, stay.
+COMMITMENT_EDITABLE_FIELDS = frozenset(
+    {
+        "project",
+        "plan_action",
+        "year",
+        "kind",
+        "amount",
+        "subject_to_budget_availability",
+        "description",
+        "external_reference",
+    }
+)
+
+
+@transaction.atomic
+def commitment_update(*, commitment: Commitment, actor: AbstractBaseUser, **changes) -> Commitment:
+    """Change a pledge; once confirmed (or withdrawn) a commitment's terms no longer change."""
+    unknown = set(changes) - COMMITMENT_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"commitment_update cannot change {', '.join(sorted(unknown))}.")
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.status != C.PLEDGED:
+        raise ValidationError(
+            _("Only a pledge can be changed: this commitment is “%(status)s”.")
+            % {"status": commitment.get_status_display()},
+            code="not_pledged",
+        )
+    before = {field: str(getattr(commitment, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(commitment, field, value)
+    commitment.full_clean()
+    commitment._history_user = actor
+    commitment.save()
+    audit_record(
+        actor=actor,
+        verb="commitment.updated",
+        target=commitment,
+        data={"before": before, "after": {f: str(getattr(commitment, f)) for f in changes}},
+    )
+    return commitment
+
+
+@transaction.atomic
+def contract_create(*, actor: AbstractBaseUser, **fields) -> Contract:
+    """Record an affidamento on a project, identified by its CIG."""
+    contract = Contract(**fields)
+    contract.full_clean()
+    contract._history_user = actor
+    contract.save()
+    audit_record(
+        actor=actor,
+        verb="contract.created",
+        target=contract,
+        data={"cig": contract.cig, "amount": str(contract.amount)},
+    )
+    return contract
+
+
+@transaction.atomic
+def contract_update(*, contract: Contract, actor: AbstractBaseUser, **changes) -> Contract:
+    """Change a contract; once entries are recorded on it, its CIG, project and supplier stay
+    and its amount never falls below what is committed on it (Contract.clean)."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    before = {field: str(getattr(contract, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(contract, field, value)
+    contract.full_clean()
+    contract._history_user = actor
+    contract.save()
+    audit_record(
+        actor=actor,
+        verb="contract.updated",
+        target=contract,
+        data={"before": before, "after": {f: str(getattr(contract, f)) for f in changes}},
+    )
+    return contract

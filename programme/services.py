@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,13 +16,23 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from core.audit import audit_record
+from core.roles import Role, role_group_name
 from programme.models import (
+    Challenge,
+    Decision,
+    Indicator,
     Measurement,
+    Meeting,
     Milestone,
     Plan,
+    PlanAction,
+    PlanPhase,
     Programme,
+    ProgrammeAssignment,
     Project,
     ProjectParticipation,
+    Risk,
+    ThematicArea,
 )
 from programme.workflow import Act, check_transition, record_status_change
 
@@ -246,3 +256,567 @@ def measurement_record(
     measurement.save()
     audit_record(actor=actor, verb="measurement.recorded", target=measurement)
     return measurement
+
+
+# The API's writes. Each entity's create/update/delete share three helpers; the rules of
+# one entity (what may change, what must belong to the same programme) sit in its functions.
+
+
+def _create(instance, *, actor: AbstractBaseUser, verb: str, m2m: dict | None = None):
+    instance.full_clean()
+    instance._history_user = actor
+    instance.save()
+    for field, values in (m2m or {}).items():
+        getattr(instance, field).set(values)
+    audit_record(actor=actor, verb=verb, target=instance)
+    return instance
+
+
+def _update(
+    instance,
+    *,
+    actor: AbstractBaseUser,
+    verb: str,
+    editable: frozenset[str],
+    changes: dict,
+    m2m: dict | None = None,
+):
+    """Change ``editable`` fields of a locked fresh copy; the audit row keeps before and after."""
+    refused = set(changes) - editable
+    if refused:
+        raise TypeError(f"{verb} cannot change {', '.join(sorted(refused))}")
+    instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+    before = {field: str(getattr(instance, field)) for field in changes}
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance._history_user = actor
+    instance.save()
+    for field, values in (m2m or {}).items():
+        if values is not None:
+            getattr(instance, field).set(values)
+    audit_record(
+        actor=actor,
+        verb=verb,
+        target=instance,
+        data={"before": before, "after": {f: str(getattr(instance, f)) for f in changes}},
+    )
+    return instance
+
+
+def _delete(instance, *, actor: AbstractBaseUser, verb: str) -> None:
+    audit_record(actor=actor, verb=verb, target=instance)
+    instance._history_user = actor
+    instance.delete()
+
+
+def _check_same_programme(programme: Programme, **linked) -> None:
+    """Refuse, by field, links to thematic areas, weak points or projects of another programme."""
+    errors = {}
+    for field, objects in linked.items():
+        if objects is None:
+            continue
+        many = objects if isinstance(objects, list | tuple | set) else [objects]
+        if any(obj.programme_id != programme.pk for obj in many):
+            errors[field] = ValidationError(
+                _("Choose among the objects of the programme “%(programme)s”.")
+                % {"programme": programme},
+                code="other_programme",
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+PROGRAMME_EDITABLE = frozenset({"name", "slug", "summary", "description", "starts_on", "ends_on"})
+
+
+@transaction.atomic
+def programme_create_with_manager(
+    *, actor: AbstractBaseUser, manager: AbstractBaseUser | None, **fields
+) -> Programme:
+    """Create a draft programme and make ``manager`` (when given) its programme manager."""
+    programme = programme_create(actor=actor, **fields)
+    if manager is not None:
+        programme_assignment_create(
+            actor=actor,
+            user=manager,
+            programme=programme,
+            role=ProgrammeAssignment.Role.PROGRAMME_MANAGER,
+        )
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, actor: AbstractBaseUser, **changes) -> Programme:
+    return _update(
+        programme,
+        actor=actor,
+        verb="programme.updated",
+        editable=PROGRAMME_EDITABLE,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def programme_delete(*, programme: Programme, actor: AbstractBaseUser) -> None:
+    """Delete a programme and what hangs from it; refused (ProtectedError) while it has projects."""
+    _delete(programme, actor=actor, verb="programme.deleted")
+
+
+# The role group that goes with each kind of assignment (see core.roles).
+ASSIGNMENT_ROLES = {
+    ProgrammeAssignment.Role.PROGRAMME_MANAGER: Role.PROGRAMME_MANAGER,
+    ProgrammeAssignment.Role.COUNCIL_MEMBER: Role.COUNCIL_MEMBER,
+}
+
+
+def sync_programme_roles(user) -> None:
+    """Put the user in the role groups of the assignments they hold, and only those."""
+    held = set(
+        ProgrammeAssignment.objects.filter(user=user).values_list("role", flat=True).distinct()
+    )
+    for assignment_role, role in ASSIGNMENT_ROLES.items():
+        group, _created = Group.objects.get_or_create(name=role_group_name(role))
+        if assignment_role in held:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
+
+
+@transaction.atomic
+def programme_assignment_create(
+    *, actor: AbstractBaseUser, user, programme: Programme, role: str
+) -> ProgrammeAssignment:
+    """Assign a user to a programme; they join the role's group (model permissions)."""
+    assignment = _create(
+        ProgrammeAssignment(user=user, programme=programme, role=role),
+        actor=actor,
+        verb="programme_assignment.created",
+    )
+    sync_programme_roles(user)
+    return assignment
+
+
+@transaction.atomic
+def programme_assignment_update(
+    *, assignment: ProgrammeAssignment, actor: AbstractBaseUser, **changes
+) -> ProgrammeAssignment:
+    assignment = _update(
+        assignment,
+        actor=actor,
+        verb="programme_assignment.updated",
+        editable=frozenset({"role"}),
+        changes=changes,
+    )
+    sync_programme_roles(assignment.user)
+    return assignment
+
+
+@transaction.atomic
+def programme_assignment_delete(
+    *, assignment: ProgrammeAssignment, actor: AbstractBaseUser
+) -> None:
+    _delete(assignment, actor=actor, verb="programme_assignment.deleted")
+    sync_programme_roles(assignment.user)
+
+
+THEME_EDITABLE = frozenset({"name", "description", "position"})
+
+
+@transaction.atomic
+def thematic_area_create(*, actor: AbstractBaseUser, **fields) -> ThematicArea:
+    return _create(ThematicArea(**fields), actor=actor, verb="thematic_area.created")
+
+
+@transaction.atomic
+def thematic_area_update(
+    *, thematic_area: ThematicArea, actor: AbstractBaseUser, **changes
+) -> ThematicArea:
+    return _update(
+        thematic_area,
+        actor=actor,
+        verb="thematic_area.updated",
+        editable=THEME_EDITABLE,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def thematic_area_delete(*, thematic_area: ThematicArea, actor: AbstractBaseUser) -> None:
+    _delete(thematic_area, actor=actor, verb="thematic_area.deleted")
+
+
+@transaction.atomic
+def challenge_create(*, actor: AbstractBaseUser, **fields) -> Challenge:
+    return _create(Challenge(**fields), actor=actor, verb="challenge.created")
+
+
+@transaction.atomic
+def challenge_update(*, challenge: Challenge, actor: AbstractBaseUser, **changes) -> Challenge:
+    return _update(
+        challenge, actor=actor, verb="challenge.updated", editable=THEME_EDITABLE, changes=changes
+    )
+
+
+@transaction.atomic
+def challenge_delete(*, challenge: Challenge, actor: AbstractBaseUser) -> None:
+    _delete(challenge, actor=actor, verb="challenge.deleted")
+
+
+PLAN_EDITABLE = frozenset({"title", "description", "start_year", "end_year", "dup_period"})
+
+
+@transaction.atomic
+def plan_create(*, actor: AbstractBaseUser, **fields) -> Plan:
+    """Draft a plan; it is published with ``plan_publish`` once it has its phases."""
+    return _create(Plan(**fields, status=Plan.Status.DRAFT), actor=actor, verb="plan.created")
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, actor: AbstractBaseUser, **changes) -> Plan:
+    """Change a plan; its years must still hold the years of its actions."""
+    plan = _update(plan, actor=actor, verb="plan.updated", editable=PLAN_EDITABLE, changes=changes)
+    outside = PlanAction.objects.filter(phase__plan=plan).exclude(
+        year__gte=plan.start_year, year__lte=plan.end_year
+    )
+    if outside.exists():
+        raise ValidationError(
+            _("Some of the plan's actions fall outside these years: move them first."),
+            code="actions_outside",
+        )
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan, actor: AbstractBaseUser) -> None:
+    _delete(plan, actor=actor, verb="plan.deleted")
+
+
+@transaction.atomic
+def plan_phase_create(*, actor: AbstractBaseUser, **fields) -> PlanPhase:
+    return _create(PlanPhase(**fields), actor=actor, verb="plan_phase.created")
+
+
+@transaction.atomic
+def plan_phase_update(*, phase: PlanPhase, actor: AbstractBaseUser, **changes) -> PlanPhase:
+    return _update(
+        phase,
+        actor=actor,
+        verb="plan_phase.updated",
+        editable=frozenset({"name", "description", "position"}),
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def plan_phase_delete(*, phase: PlanPhase, actor: AbstractBaseUser) -> None:
+    _delete(phase, actor=actor, verb="plan_phase.deleted")
+
+
+PLAN_ACTION_EDITABLE = frozenset({"year", "title", "description", "thematic_area"})
+
+
+@transaction.atomic
+def plan_action_create(
+    *, actor: AbstractBaseUser, phase: PlanPhase, projects=(), **fields
+) -> PlanAction:
+    """Plan what a phase does in one of its years, with the projects of the same programme."""
+    action = PlanAction(phase=phase, **fields)
+    _check_same_programme(
+        phase.plan.programme, thematic_area=action.thematic_area, projects=list(projects)
+    )
+    return _create(action, actor=actor, verb="plan_action.created", m2m={"projects": projects})
+
+
+@transaction.atomic
+def plan_action_update(
+    *, action: PlanAction, actor: AbstractBaseUser, projects=None, **changes
+) -> PlanAction:
+    programme = action.phase.plan.programme
+    _check_same_programme(
+        programme,
+        thematic_area=changes.get("thematic_area"),
+        projects=None if projects is None else list(projects),
+    )
+    return _update(
+        action,
+        actor=actor,
+        verb="plan_action.updated",
+        editable=PLAN_ACTION_EDITABLE,
+        changes=changes,
+        m2m={"projects": projects},
+    )
+
+
+@transaction.atomic
+def plan_action_delete(*, action: PlanAction, actor: AbstractBaseUser) -> None:
+    _delete(action, actor=actor, verb="plan_action.deleted")
+
+
+PROJECT_EDITABLE = frozenset(
+    {
+        "title",
+        "summary",
+        "description",
+        "thematic_area",
+        "cup",
+        "rup",
+        "total_cost",
+        "planned_start",
+        "planned_end",
+        "actual_start",
+        "actual_end",
+    }
+)
+
+
+@transaction.atomic
+def project_propose(
+    *,
+    actor: AbstractBaseUser,
+    programme: Programme,
+    challenges=(),
+    participants: dict | None = None,
+    **fields,
+) -> Project:
+    """``project_create``, with the weak points the project addresses, all of its programme."""
+    _check_same_programme(
+        programme, thematic_area=fields.get("thematic_area"), challenges=list(challenges)
+    )
+    project = project_create(actor=actor, programme=programme, participants=participants, **fields)
+    project.challenges.set(challenges)
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, actor: AbstractBaseUser, challenges=None, **changes
+) -> Project:
+    """Change a project's description, codes, cost and dates; its status moves by transition.
+
+    The programme and the lead organisation stay what they were when it was proposed; the
+    manager changes with ``project_assign_manager``.
+    """
+    _check_same_programme(
+        project.programme,
+        thematic_area=changes.get("thematic_area"),
+        challenges=None if challenges is None else list(challenges),
+    )
+    return _update(
+        project,
+        actor=actor,
+        verb="project.updated",
+        editable=PROJECT_EDITABLE,
+        changes=changes,
+        m2m={"challenges": challenges},
+    )
+
+
+LEAD = ProjectParticipation.Role.LEAD
+
+
+def _only_one_lead() -> ValidationError:
+    return ValidationError(
+        {
+            "role": ValidationError(
+                _(
+                    "Only the project's lead organisation takes part as lead; it is chosen when "
+                    "the project is proposed."
+                ),
+                code="lead",
+            )
+        }
+    )
+
+
+def _lead_stays() -> ValidationError:
+    return ValidationError(
+        _("The lead organisation takes part in its project for as long as the project exists."),
+        code="lead",
+    )
+
+
+@transaction.atomic
+def participation_create(
+    *, actor: AbstractBaseUser, project: Project, organisation, role: str
+) -> ProjectParticipation:
+    """Add an organisation to a project; the lead takes part from the proposal on, as lead."""
+    if role == LEAD:
+        raise _only_one_lead()
+    return _create(
+        ProjectParticipation(project=project, organisation=organisation, role=role),
+        actor=actor,
+        verb="participation.created",
+    )
+
+
+@transaction.atomic
+def participation_update(
+    *, participation: ProjectParticipation, actor: AbstractBaseUser, **changes
+) -> ProjectParticipation:
+    if participation.role == LEAD:
+        raise _lead_stays()
+    if changes.get("role") == LEAD:
+        raise _only_one_lead()
+    return _update(
+        participation,
+        actor=actor,
+        verb="participation.updated",
+        editable=frozenset({"role"}),
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def participation_delete(*, participation: ProjectParticipation, actor: AbstractBaseUser) -> None:
+    if participation.role == LEAD:
+        raise _lead_stays()
+    _delete(participation, actor=actor, verb="participation.deleted")
+
+
+MILESTONE_EDITABLE = frozenset({"title", "description", "due_on", "weight", "deliverable"})
+
+
+@transaction.atomic
+def milestone_create(*, actor: AbstractBaseUser, **fields) -> Milestone:
+    """Plan a milestone; it is marked done with ``milestone_complete``."""
+    return _create(Milestone(**fields), actor=actor, verb="milestone.created")
+
+
+@transaction.atomic
+def milestone_update(*, milestone: Milestone, actor: AbstractBaseUser, **changes) -> Milestone:
+    return _update(
+        milestone,
+        actor=actor,
+        verb="milestone.updated",
+        editable=MILESTONE_EDITABLE,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, actor: AbstractBaseUser) -> None:
+    _delete(milestone, actor=actor, verb="milestone.deleted")
+
+
+INDICATOR_EDITABLE = frozenset({"name", "unit", "baseline", "baseline_on", "target", "target_on"})
+
+
+@transaction.atomic
+def indicator_create(*, actor: AbstractBaseUser, **fields) -> Indicator:
+    return _create(Indicator(**fields), actor=actor, verb="indicator.created")
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, actor: AbstractBaseUser, **changes) -> Indicator:
+    return _update(
+        indicator,
+        actor=actor,
+        verb="indicator.updated",
+        editable=INDICATOR_EDITABLE,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, actor: AbstractBaseUser) -> None:
+    _delete(indicator, actor=actor, verb="indicator.deleted")
+
+
+@transaction.atomic
+def measurement_update(
+    *, measurement: Measurement, actor: AbstractBaseUser, **changes
+) -> Measurement:
+    return _update(
+        measurement,
+        actor=actor,
+        verb="measurement.updated",
+        editable=frozenset({"measured_on", "value", "note"}),
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def measurement_delete(*, measurement: Measurement, actor: AbstractBaseUser) -> None:
+    _delete(measurement, actor=actor, verb="measurement.deleted")
+
+
+RISK_EDITABLE = frozenset(
+    {"title", "description", "likelihood", "impact", "owner", "mitigation", "status"}
+)
+
+
+@transaction.atomic
+def risk_create(*, actor: AbstractBaseUser, **fields) -> Risk:
+    return _create(Risk(**fields), actor=actor, verb="risk.created")
+
+
+@transaction.atomic
+def risk_update(*, risk: Risk, actor: AbstractBaseUser, **changes) -> Risk:
+    return _update(risk, actor=actor, verb="risk.updated", editable=RISK_EDITABLE, changes=changes)
+
+
+@transaction.atomic
+def risk_delete(*, risk: Risk, actor: AbstractBaseUser) -> None:
+    _delete(risk, actor=actor, verb="risk.deleted")
+
+
+MEETING_EDITABLE = frozenset({"title", "held_on", "place", "minutes"})
+
+
+@transaction.atomic
+def meeting_create(*, actor: AbstractBaseUser, participants=(), **fields) -> Meeting:
+    """Record a working-group meeting and the organisations that took part."""
+    return _create(
+        Meeting(**fields),
+        actor=actor,
+        verb="meeting.created",
+        m2m={"participants": participants},
+    )
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting: Meeting, actor: AbstractBaseUser, participants=None, **changes
+) -> Meeting:
+    return _update(
+        meeting,
+        actor=actor,
+        verb="meeting.updated",
+        editable=MEETING_EDITABLE,
+        changes=changes,
+        m2m={"participants": participants},
+    )
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting, actor: AbstractBaseUser) -> None:
+    _delete(meeting, actor=actor, verb="meeting.deleted")
+
+
+DECISION_EDITABLE = frozenset({"text", "project", "responsible", "due_on", "position"})
+
+
+@transaction.atomic
+def decision_create(*, actor: AbstractBaseUser, meeting: Meeting, **fields) -> Decision:
+    """Record what a meeting decided; the project concerned is one of the meeting's programme."""
+    decision = Decision(meeting=meeting, **fields)
+    _check_same_programme(meeting.programme, project=decision.project)
+    return _create(decision, actor=actor, verb="decision.created")
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, actor: AbstractBaseUser, **changes) -> Decision:
+    _check_same_programme(decision.meeting.programme, project=changes.get("project"))
+    return _update(
+        decision,
+        actor=actor,
+        verb="decision.updated",
+        editable=DECISION_EDITABLE,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision, actor: AbstractBaseUser) -> None:
+    _delete(decision, actor=actor, verb="decision.deleted")

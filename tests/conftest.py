@@ -12,11 +12,14 @@ import os
 
 import factory
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
 
 from partners.models import Membership, Organisation
+from partners.services import organisation_group
 from programme.models import ProgrammeAssignment
+from programme.services import project_assign_manager, sync_programme_roles
 from tests.core import files
 from tests.factories import (
     AdminFactory,
@@ -116,6 +119,7 @@ def manager(programme):
     ProgrammeAssignmentFactory(
         user=user, programme=programme, role=ProgrammeAssignment.Role.PROGRAMME_MANAGER
     )
+    sync_programme_roles(user)
     return user
 
 
@@ -123,8 +127,8 @@ def manager(programme):
 def project_manager(project):
     """The manager of the project."""
     user = UserFactory(username="pm.livorno")
-    project.manager = user
-    project.save(update_fields=["manager", "updated_at"])
+    project_assign_manager(project=project, manager=user, actor=AdminFactory())
+    project.refresh_from_db()
     return user
 
 
@@ -133,6 +137,8 @@ def partner_rep(partner):
     """The partner's representative."""
     user = UserFactory(username="partner.gida")
     MembershipFactory(user=user, organisation=partner, role=Membership.Role.REPRESENTATIVE)
+    # What membership_create does besides its audit row: partner rights come with the group.
+    user.groups.add(organisation_group(partner))
     return user
 
 
@@ -142,6 +148,7 @@ def council_member(programme):
     ProgrammeAssignmentFactory(
         user=user, programme=programme, role=ProgrammeAssignment.Role.COUNCIL_MEMBER
     )
+    sync_programme_roles(user)
     return user
 
 
@@ -160,3 +167,11 @@ def agreement(municipality, partner):
     SignatoryFactory(agreement=agreement, organisation=municipality, role="promoter")
     SignatoryFactory(agreement=agreement, organisation=partner)
     return agreement
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and other cached state never leak from one test into the next."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -238,6 +238,27 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Several models have a field called status, kind or role: name each choice set apart.
+    "ENUM_NAME_OVERRIDES": {
+        "PublicationStatusEnum": "programme.models.Programme.Status",
+        "ProjectStatusEnum": "programme.models.Project.Status",
+        "RiskStatusEnum": "programme.models.Risk.Status",
+        "RiskLevelEnum": "programme.models.Risk.Level",
+        "AssignmentRoleEnum": "programme.models.ProgrammeAssignment.Role",
+        "ParticipationRoleEnum": "programme.models.ProjectParticipation.Role",
+        "AuthorisingActEnum": "programme.models.AuthorisingAct",
+        "OrganisationKindEnum": "partners.models.Organisation.Kind",
+        "MembershipRoleEnum": "partners.models.Membership.Role",
+        "SignatoryRoleEnum": "partners.models.Signatory.Role",
+        "AgreementKindEnum": "partners.models.Agreement.Kind",
+        "FundSourceKindEnum": "funding.models.FundSource.Kind",
+        "CommitmentKindEnum": "funding.models.Commitment.Kind",
+        "CommitmentStatusEnum": "funding.models.Commitment.Status",
+        "DisbursementStatusEnum": "funding.models.Disbursement.Status",
+        "TransactionPhaseEnum": "funding.models.Transaction.Phase",
+        "ContractProcedureEnum": "funding.models.Contract.Procedure",
+        "CommitmentTransitionTargetEnum": "funding.api.serializers.COMMITMENT_TRANSITION_TARGETS",
+    },
 }
 
 REGIA_SITE_NAME = env("REGIA_SITE_NAME", default="Regia")
