@@ -280,6 +280,20 @@ def test_a_forged_forwarded_address_does_not_escape_the_anonymous_rate(tight_thr
     assert answers[-1] == 429
 
 
+def test_behind_a_trusted_proxy_the_anonymous_rate_is_counted_per_forwarded_address(
+    tight_throttles, world, settings
+):
+    settings.REGIA_TRUSTED_PROXY_COUNT = 1
+
+    def behind_proxy(address: str) -> APIClient:
+        return APIClient(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=address)
+
+    answers = [behind_proxy("198.51.100.7").get(PUBLIC_URL).status_code for _ in range(4)]
+
+    assert answers == [200, 200, 200, 429]
+    assert behind_proxy("192.0.2.10").get(PUBLIC_URL).status_code == 200
+
+
 def test_authenticated_clients_are_throttled_per_user(tight_throttles, world, as_token):
     manager, admin = as_token(world.manager), as_token(world.admin)
 
