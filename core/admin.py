@@ -4,6 +4,13 @@ Every Regia admin derives from ``RegiaAdmin``: additions go through the model's 
 when it has one, a service's refusal is shown on the form or as an error message (never as a
 server error), and writes made by hand in the admin leave an audit row like a service call does.
 Admin actions are made with ``service_action``: one service call per selected object.
+
+The back office follows the access rules of the API (docs/permissions.md): for whoever is not
+a superuser, a page shows only what its ``read_scope`` selector lets the user read (anything
+else answers 404), and its rules, the app's permission predicates, decide object by object
+what the user may add, change, delete or move through a workflow, with their reasons shown
+when they refuse. core knows no app: each app's admin plugs in its own selectors and
+predicates.
 """
 
 from __future__ import annotations
@@ -15,10 +22,21 @@ from collections.abc import Callable, Iterable
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import model_ngettext
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.contrib.admin.utils import (
+    NotRelationField,
+    get_fields_from_path,
+    model_ngettext,
+    unquote,
+)
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +45,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from core.audit import audit_record
 from core.models import AuditEntry
+from core.permissions import Allowed
 from core.uploads import clean_upload
+
+#: A permission predicate of an app's permissions.py: ``rule(user, obj) -> Allowed``.
+Rule = Callable[..., Allowed]
 
 # The name of the intermediate page's confirmation button.
 APPLY = "apply"
@@ -81,13 +103,51 @@ class RegiaFormfieldsMixin:
         super().__init__(*args, **kwargs)
 
 
-class RegiaInline(RegiaFormfieldsMixin, admin.TabularInline):
-    """The base of every Regia inline."""
+def is_scoped(request) -> bool:
+    """Whether the access rules narrow what the request's user sees: anyone but a superuser."""
+    return not request.user.is_superuser
+
+
+class ScopedChoicesMixin:
+    """Offer in a form's relations only the objects the user may read.
+
+    Whatever the autocomplete shows, a form accepts any id it is sent; narrowing the choices
+    themselves means nobody attaches an object to a programme or a project they cannot see.
+    """
+
+    def get_field_queryset(self, db, db_field, request):
+        queryset = super().get_field_queryset(db, db_field, request)
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        read_scope = getattr(related_admin, "read_scope", None)
+        if read_scope is None or not is_scoped(request):
+            return queryset
+        if queryset is None:
+            queryset = db_field.remote_field.model._default_manager.using(db)
+        return queryset.filter(pk__in=read_scope(request.user).values("pk"))
+
+
+class RegiaInline(RegiaFormfieldsMixin, ScopedChoicesMixin, admin.TabularInline):
+    """The base of every Regia inline: its rows are changed by who may change its parent."""
 
     extra = 0
 
+    def parent_allows(self, request, obj) -> bool:
+        parent_admin = self.admin_site._registry.get(self.parent_model)
+        if obj is None or parent_admin is None:
+            return True
+        return parent_admin.has_change_permission(request, obj)
 
-class RegiaAdmin(RegiaFormfieldsMixin, admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self.parent_allows(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.parent_allows(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.parent_allows(request, obj)
+
+
+class RegiaAdmin(RegiaFormfieldsMixin, ScopedChoicesMixin, admin.ModelAdmin):
     """The base of every Regia admin page."""
 
     #: The service that adds this model's objects, called as ``create_service(actor=user,
@@ -97,11 +157,115 @@ class RegiaAdmin(RegiaFormfieldsMixin, admin.ModelAdmin):
     #: **changed_fields)``; without one, the admin saves the form as Django does.
     update_service: Callable[..., models.Model] | None = None
 
+    # The access rules, for anyone but a superuser (who keeps every object and every right).
+    # Model permissions open a page; these narrow it to the user's scope.
+
+    #: What the user may read: the app's ``<noun>s_visible_to(user)`` selector. Nothing else
+    #: is listed, offered as a choice or opened (404).
+    read_scope: Callable[..., models.QuerySet] | None = None
+    #: Whether the user may change an object, judged before and after the form's changes.
+    change_rule: Rule | None = None
+    #: Whether the user may add an object, judged on the object about to be saved; without
+    #: one, ``change_rule`` judges it.
+    add_rule: Rule | None = None
+    #: Whether the user may delete an object; without one, ``change_rule`` judges it.
+    delete_rule: Rule | None = None
+
+    def check_rule(self, request, rule: Rule | None, obj) -> None:
+        """Raise the rule's refusal, with its reason, when it refuses ``obj`` to the user."""
+        if rule is None or not is_scoped(request):
+            return
+        allowed = rule(request.user, obj)
+        if not allowed:
+            raise ValidationError(allowed.reason)
+
+    def rule_allows(self, request, rule: Rule | None, obj) -> bool:
+        """Whether ``rule`` lets the user act on the stored ``obj``, asked once per request:
+        a change page asks for itself and for each of its inlines."""
+        if rule is None or obj is None or not is_scoped(request):
+            return True
+        answers = request.__dict__.setdefault("regia_rule_answers", {})
+        key = (rule, obj._meta.label, obj.pk)
+        if key not in answers:
+            answers[key] = bool(rule(request.user, obj))
+        return answers[key]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.read_scope is None or not is_scoped(request):
+            return queryset
+        # A subquery: the page keeps its own joins and annotations, and its query count.
+        return queryset.filter(pk__in=self.read_scope(request.user).values("pk"))
+
+    def get_object(self, request, object_id, from_field=None):
+        # Outside the user's scope is as good as not there: 404, as in the API, rather than
+        # Django's redirect to the index.
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(
+                _("%(name)s with ID “%(key)s” does not exist.")
+                % {"name": self.opts.verbose_name, "key": object_id}
+            )
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.rule_allows(
+            request, self.change_rule, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.rule_allows(
+            request, self.delete_rule or self.change_rule, obj
+        )
+
+    def get_list_filter(self, request):
+        list_filter = super().get_list_filter(request)
+        if self.read_scope is None or not is_scoped(request):
+            return list_filter
+        return [self._related_only(item) for item in list_filter]
+
+    def _related_only(self, item):
+        """A filter on a relation lists only the related objects of the rows the user sees:
+        the names of programmes or projects outside their scope stay hidden."""
+        if not isinstance(item, str):
+            return item
+        try:
+            field = get_fields_from_path(self.model, item)[-1]
+        except (FieldDoesNotExist, NotRelationField):
+            return item
+        if field.many_to_one or (field.many_to_many and not field.auto_created):
+            return (item, admin.RelatedOnlyFieldListFilter)
+        return item
+
+    def get_changelist_formset(self, request, **kwargs):
+        formset = super().get_changelist_formset(request, **kwargs)
+        rule = self.change_rule
+        if rule is None or not is_scoped(request):
+            return formset
+
+        class RuledFormSet(formset):
+            """Rows edited in the list are judged like a change page's object."""
+
+            def clean(self):
+                super().clean()
+                for form in self.forms:
+                    if form.has_changed() and form.instance.pk is not None:
+                        allowed = rule(request.user, form.instance)
+                        if not allowed:
+                            form.add_error(None, allowed.reason)
+
+        return RuledFormSet
+
     def get_service_fields(self, request, form) -> dict:
         """The create service's arguments; many-to-many fields are set afterwards."""
         return model_fields(form)
 
     def save_model(self, request, obj, form, change):
+        # The object as the form left it: nobody moves an object to a programme they do not
+        # manage, nor adds one there. A refusal is shown on the form, like a service's.
+        self.check_rule(
+            request, self.change_rule if change else self.add_rule or self.change_rule, obj
+        )
         service = self.update_service if change else self.create_service
         if service is None:
             super().save_model(request, obj, form, change)
@@ -172,11 +336,26 @@ class RegiaAdmin(RegiaFormfieldsMixin, admin.ModelAdmin):
         """Why deleting ``objs`` together would break a rule; empty when it would not."""
         return []
 
+    def rule_refusals(self, request, objs: Iterable[models.Model]) -> list[str]:
+        """Why the access rules refuse the user the deletion of each of ``objs``."""
+        rule = self.delete_rule or self.change_rule
+        if rule is None or not is_scoped(request):
+            return []
+        refusals = []
+        for obj in objs:
+            allowed = rule(request.user, obj)
+            if not allowed:
+                refusals.append(
+                    _("%(object)s: %(reason)s") % {"object": obj, "reason": allowed.reason}
+                )
+        return refusals
+
     def get_deleted_objects(self, objs, request):
         # The delete page and the "delete selected" action both ask here: a refusal is shown
         # like the objects a deletion would have to take with it, and nothing is deleted.
         *deleted, protected = super().get_deleted_objects(objs, request)
-        return (*deleted, [*protected, *self.deletion_refusals(request, objs)])
+        refusals = [*self.rule_refusals(request, objs), *self.deletion_refusals(request, objs)]
+        return (*deleted, [*protected, *refusals])
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
@@ -194,7 +373,21 @@ class RegiaHistoryAdmin(RegiaAdmin, SimpleHistoryAdmin):
     def revert_disabled(self, request, obj=None):
         return True
 
+    def check_readable(self, request, object_id) -> None:
+        """404 unless the user may read the object: its versions tell everything it held.
+
+        django-simple-history reads them without the page's queryset, and would show even an
+        object that no longer exists; only superusers read those.
+        """
+        if is_scoped(request):
+            self.get_object(request, unquote(object_id))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_readable(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.check_readable(request, object_id)
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
@@ -245,13 +438,16 @@ def service_action(
     description: str,
     form_class: type | None = None,
     permissions: tuple[str, ...] = ("change",),
+    rule: Rule | None = None,
 ):
     """Make an admin action out of ``perform(modeladmin, request, obj, **details)``.
 
     ``perform`` calls one service for one object. With ``form_class``, an intermediate page
     first asks for the details the service needs (an authorising act, a reason), which are
-    passed on as keyword arguments. Each object the service refuses is reported as an error
-    message and left as it was; the others are done.
+    passed on as keyword arguments. ``rule``, a permission predicate (by default the page's
+    ``change_rule``), first says whether the user may act on each object. Each object the
+    rule or the service refuses is reported as an error message with its reason and left as
+    it was; the others are done.
     """
 
     def decorator(perform):
@@ -269,6 +465,7 @@ def service_action(
             done = 0
             for obj in queryset:
                 try:
+                    modeladmin.check_rule(request, rule or modeladmin.change_rule, obj)
                     perform(modeladmin, request, obj, **details)
                 except ValidationError as refusal:
                     modeladmin.message_user(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.views import LoginView as KnoxLoginView
@@ -14,8 +16,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.throttling import AnonThrottle
 
 
 def exception_handler(exc, context):
@@ -41,13 +44,25 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+def lockout_response(request, *args, **kwargs):
+    """What django-axes answers to a locked-out login: JSON for the API, a page otherwise."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": str(_("Too many failed logins: try again later."))}, status=429
+        )
+    return render(request, "registration/locked_out.html", status=429)
+
+
 class LoginSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, style={"input_type": "password"})
 
     def validate(self, attrs):
+        # django-axes needs Django's own request to count failures and refuse lockouts.
         user = authenticate(
-            request=self.context["request"], username=attrs["username"], password=attrs["password"]
+            request=self.context["request"]._request,
+            username=attrs["username"],
+            password=attrs["password"],
         )
         if user is None or not user.is_active:
             raise ValidationError(
@@ -63,7 +78,7 @@ class TokenLoginView(KnoxLoginView):
 
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    throttle_classes = (AnonRateThrottle,)
+    throttle_classes = (AnonThrottle,)
 
     @extend_schema(
         request=LoginSerializer,

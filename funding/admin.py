@@ -6,7 +6,22 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReasonForm, RegiaHistoryAdmin, RegiaInline, UploadField, service_action
 from core.money import money_sum
+from funding import selectors
 from funding.models import Allocation, Commitment, Contract, Disbursement, FundSource, Transaction
+from funding.permissions import (
+    can_change_commitment,
+    can_change_contract,
+    can_change_fund_source,
+    can_create_allocation,
+    can_create_contract,
+    can_create_fund_source,
+    can_declare_disbursement,
+    can_move_commitment,
+    can_pledge_commitment,
+    can_record_transaction,
+    can_reverse_transaction,
+    can_review_disbursement,
+)
 from funding.services import (
     allocation_create,
     commitment_confirm,
@@ -22,8 +37,16 @@ from funding.services import (
 from programme.workflow import status_history_html
 
 
+def of_commitment(user, disbursement: Disbursement):
+    """Who may declare money on a commitment keeps the note of what they declared."""
+    return can_declare_disbursement(user, disbursement.commitment)
+
+
 @admin.register(FundSource)
 class FundSourceAdmin(RegiaHistoryAdmin):
+    read_scope = staticmethod(selectors.fund_sources_visible_to)
+    add_rule = staticmethod(can_create_fund_source)
+    change_rule = staticmethod(can_change_fund_source)
     list_display = ["name", "programme", "kind", "provider", "total", "allocated", "off_budget"]
     list_filter = ["kind", "programme"]
     search_fields = ["name", "legal_reference", "provider__name"]
@@ -56,6 +79,8 @@ class FundSourceAdmin(RegiaHistoryAdmin):
 @admin.register(Allocation)
 class AllocationAdmin(RegiaHistoryAdmin):
     create_service = staticmethod(allocation_create)
+    read_scope = staticmethod(selectors.allocations_visible_to)
+    add_rule = staticmethod(can_create_allocation)
     list_display = ["project", "fund_source", "year", "amount"]
     list_filter = ["year", "fund_source__kind", "project__programme"]
     search_fields = ["project__title", "fund_source__name"]
@@ -106,6 +131,11 @@ class ConfirmForm(forms.Form):
 @admin.register(Commitment)
 class CommitmentAdmin(RegiaHistoryAdmin):
     create_service = staticmethod(commitment_pledge)
+    read_scope = staticmethod(selectors.commitments_visible_to)
+    add_rule = staticmethod(can_pledge_commitment)
+    # Only the partner changes the terms of its pledge: a manager reads them, and confirms or
+    # withdraws it.
+    change_rule = staticmethod(can_change_commitment)
     list_display = [
         "organisation",
         "target",
@@ -178,13 +208,21 @@ class CommitmentAdmin(RegiaHistoryAdmin):
     def workflow(self, commitment):
         return status_history_html(commitment, Commitment.Status)
 
-    @service_action(description=_("Confirm the selected pledges"), form_class=ConfirmForm)
+    @service_action(
+        description=_("Confirm the selected pledges"),
+        form_class=ConfirmForm,
+        rule=can_move_commitment,
+    )
     def confirm(self, request, commitment, act_reference, note):
         commitment_confirm(
             commitment=commitment, actor=request.user, act_reference=act_reference, note=note
         )
 
-    @service_action(description=_("Withdraw the selected commitments"), form_class=ReasonForm)
+    @service_action(
+        description=_("Withdraw the selected commitments"),
+        form_class=ReasonForm,
+        rule=can_move_commitment,
+    )
     def withdraw(self, request, commitment, reason):
         commitment_withdraw(commitment=commitment, actor=request.user, reason=reason)
 
@@ -192,6 +230,8 @@ class CommitmentAdmin(RegiaHistoryAdmin):
 @admin.register(Disbursement)
 class DisbursementAdmin(RegiaHistoryAdmin):
     create_service = staticmethod(disbursement_declare)
+    read_scope = staticmethod(selectors.disbursements_visible_to)
+    change_rule = staticmethod(of_commitment)
     list_display = [
         "commitment",
         "amount",
@@ -249,17 +289,26 @@ class DisbursementAdmin(RegiaHistoryAdmin):
             return _("No evidence attached.")
         return disbursement.evidence.name.rsplit("/", 1)[-1]
 
-    @service_action(description=_("Verify the selected disbursements"))
+    @service_action(
+        description=_("Verify the selected disbursements"), rule=can_review_disbursement
+    )
     def verify(self, request, disbursement):
         disbursement_verify(disbursement=disbursement, actor=request.user)
 
-    @service_action(description=_("Reject the selected disbursements"), form_class=ReasonForm)
+    @service_action(
+        description=_("Reject the selected disbursements"),
+        form_class=ReasonForm,
+        rule=can_review_disbursement,
+    )
     def reject(self, request, disbursement, reason):
         disbursement_reject(disbursement=disbursement, actor=request.user, reason=reason)
 
 
 @admin.register(Contract)
 class ContractAdmin(RegiaHistoryAdmin):
+    read_scope = staticmethod(selectors.contracts_visible_to)
+    add_rule = staticmethod(can_create_contract)
+    change_rule = staticmethod(can_change_contract)
     list_display = ["cig", "subject", "project", "supplier", "amount", "procedure", "awarded_on"]
     list_filter = ["procedure", "project__programme"]
     search_fields = ["cig", "subject", "supplier__name", "project__title"]
@@ -295,6 +344,8 @@ class TransactionAdmin(RegiaHistoryAdmin):
     """Append-only: entries are added through the service and corrected by reversal."""
 
     create_service = staticmethod(transaction_record)
+    read_scope = staticmethod(selectors.transactions_visible_to)
+    add_rule = staticmethod(can_record_transaction)
     list_display = [
         "recorded_on",
         "project",
@@ -371,7 +422,10 @@ class TransactionAdmin(RegiaHistoryAdmin):
             return False
 
     @service_action(
-        description=_("Reverse the selected entries"), form_class=ReasonForm, permissions=("add",)
+        description=_("Reverse the selected entries"),
+        form_class=ReasonForm,
+        permissions=("add",),
+        rule=can_reverse_transaction,
     )
     def reverse(self, request, entry, reason):
         transaction_reverse(entry=entry, actor=request.user, reason=reason)

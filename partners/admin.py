@@ -16,6 +16,8 @@ from core.admin import (
     save_inline_through,
     service_action,
 )
+from partners import permissions as rules
+from partners import selectors
 from partners.models import (
     Agreement,
     DataSharingCommitment,
@@ -38,6 +40,10 @@ from partners.services import (
 @admin.register(Organisation)
 class OrganisationAdmin(RegiaAdmin):
     create_service = staticmethod(organisation_create)
+    read_scope = staticmethod(selectors.organisations_visible_to)
+    add_rule = staticmethod(rules.can_create_organisation)
+    change_rule = staticmethod(rules.can_change_organisation)
+    delete_rule = staticmethod(rules.can_delete_organisation)
     list_display = ["name", "short_name", "kind", "city", "tax_code", "vat_number", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name", "tax_code", "vat_number", "city"]
@@ -51,6 +57,10 @@ class OrganisationAdmin(RegiaAdmin):
 @admin.register(Membership)
 class MembershipAdmin(RegiaAdmin):
     create_service = staticmethod(membership_create)
+    read_scope = staticmethod(selectors.memberships_visible_to)
+    add_rule = staticmethod(rules.can_create_membership)
+    change_rule = staticmethod(rules.can_change_membership)
+    delete_rule = staticmethod(rules.can_delete_membership)
     list_display = ["user", "organisation", "role", "started_on", "ended_on"]
     list_filter = ["role", ("ended_on", admin.EmptyFieldListFilter), "organisation"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "organisation__name"]
@@ -60,7 +70,9 @@ class MembershipAdmin(RegiaAdmin):
     readonly_fields = ["ended_on"]
     actions = ["end"]
 
-    @service_action(description=_("End the selected memberships today"))
+    @service_action(
+        description=_("End the selected memberships today"), rule=rules.can_end_membership
+    )
     def end(self, request, membership):
         membership_end(membership=membership, actor=request.user)
 
@@ -170,6 +182,10 @@ class AgreementChangeForm(forms.ModelForm):
 @admin.register(Agreement)
 class AgreementAdmin(RegiaAdmin):
     create_service = staticmethod(agreement_create)
+    read_scope = staticmethod(selectors.agreements_visible_to)
+    add_rule = staticmethod(rules.can_create_agreement)
+    change_rule = staticmethod(rules.can_change_agreement)
+    delete_rule = staticmethod(rules.can_delete_agreement)
     list_display = ["title", "kind", "signed_on", "valid_from", "valid_until", "has_document"]
     list_filter = ["kind", "signed_on"]
     search_fields = ["title", "scope", "organisations__name"]
@@ -251,8 +267,21 @@ class AgreementAdmin(RegiaAdmin):
         )
 
 
+def signatories_visible_to(user):
+    return Signatory.objects.filter(
+        agreement__in=selectors.agreements_visible_to(user).values("pk")
+    )
+
+
+def of_agreement(user, signatory: Signatory):
+    return rules.can_change_agreement(user, signatory.agreement)
+
+
 @admin.register(Signatory)
 class SignatoryAdmin(RegiaAdmin):
+    # Who signs is part of the agreement: read and changed with it.
+    read_scope = staticmethod(signatories_visible_to)
+    change_rule = staticmethod(of_agreement)
     list_display = ["organisation", "agreement", "role", "signed_by", "joined_on"]
     list_filter = ["role"]
     search_fields = ["organisation__name", "agreement__title", "signed_by"]
@@ -284,6 +313,10 @@ class ObligationStateFilter(DueStateFilter):
 @admin.register(Obligation)
 class ObligationAdmin(RegiaAdmin):
     create_service = staticmethod(obligation_create)
+    read_scope = staticmethod(selectors.obligations_visible_to)
+    add_rule = staticmethod(rules.can_create_obligation)
+    change_rule = staticmethod(rules.can_change_obligation)
+    delete_rule = staticmethod(rules.can_delete_obligation)
     list_display = ["__str__", "organisation", "agreement", "due_on", "fulfilled_on"]
     list_filter = [ObligationStateFilter, "due_on"]
     search_fields = ["description", "organisation__name", "agreement__title"]
@@ -298,13 +331,20 @@ class ObligationAdmin(RegiaAdmin):
         # Who is obliged is chosen when the obligation is added.
         return [*self.readonly_fields, "organisation"] if obj else self.readonly_fields
 
-    @service_action(description=_("Mark the selected obligations as fulfilled today"))
+    @service_action(
+        description=_("Mark the selected obligations as fulfilled today"),
+        rule=rules.can_fulfil_obligation,
+    )
     def fulfil(self, request, obligation):
         obligation_fulfil(obligation=obligation, actor=request.user)
 
 
 @admin.register(DataSharingCommitment)
 class DataSharingCommitmentAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.data_sharing_commitments_visible_to)
+    add_rule = staticmethod(rules.can_create_data_sharing_commitment)
+    change_rule = staticmethod(rules.can_change_data_sharing_commitment)
+    delete_rule = staticmethod(rules.can_delete_data_sharing_commitment)
     list_display = ["organisation", "dataset", "frequency", "licence", "since", "until"]
     list_filter = ["dataset", "frequency", "licence"]
     search_fields = ["organisation__name", "description", "agreement__title"]

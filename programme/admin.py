@@ -20,6 +20,7 @@ from core.admin import (
     save_inline_through,
     service_action,
 )
+from programme import selectors
 from programme.models import (
     AuthorisingAct,
     Challenge,
@@ -39,6 +40,16 @@ from programme.models import (
     StatusChange,
     ThematicArea,
 )
+from programme.permissions import (
+    can_change_plan,
+    can_change_programme,
+    can_change_project,
+    can_create_programme,
+    can_create_project,
+    can_delete_programme,
+    can_delete_project,
+    can_move_project,
+)
 from programme.services import (
     measurement_record,
     milestone_complete,
@@ -52,6 +63,33 @@ from programme.services import (
 from programme.workflow import Act, status_history_html, status_label
 
 SHORT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 50})}}
+
+
+# What hangs from a programme, a plan or a project is changed by who may change them.
+
+
+def of_programme(user, obj):
+    return can_change_programme(user, obj.programme)
+
+
+def of_plan(user, obj):
+    return can_change_plan(user, obj.plan)
+
+
+def of_phase(user, plan_action: PlanAction):
+    return can_change_plan(user, plan_action.phase.plan)
+
+
+def of_project(user, obj):
+    return can_change_project(user, obj.project)
+
+
+def of_indicator(user, measurement: Measurement):
+    return can_change_project(user, measurement.indicator.project)
+
+
+def of_meeting(user, decision: Decision):
+    return can_change_programme(user, decision.meeting.programme)
 
 
 class ThematicAreaInline(RegiaInline):
@@ -75,6 +113,10 @@ class ProgrammeAssignmentInline(RegiaInline):
 @admin.register(Programme)
 class ProgrammeAdmin(RegiaHistoryAdmin):
     create_service = staticmethod(programme_create)
+    read_scope = staticmethod(selectors.programmes_visible_to)
+    add_rule = staticmethod(can_create_programme)
+    change_rule = staticmethod(can_change_programme)
+    delete_rule = staticmethod(can_delete_programme)
     list_display = ["name", "owner", "status", "starts_on", "ends_on"]
     list_filter = ["status", "owner"]
     search_fields = ["name", "slug", "summary"]
@@ -93,6 +135,8 @@ class ProgrammeAdmin(RegiaHistoryAdmin):
 
 @admin.register(ProgrammeAssignment)
 class ProgrammeAssignmentAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.programme_assignments_visible_to)
+    change_rule = staticmethod(of_programme)
     list_display = ["user", "programme", "role"]
     list_filter = ["role", "programme"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "programme__name"]
@@ -102,6 +146,8 @@ class ProgrammeAssignmentAdmin(RegiaAdmin):
 
 @admin.register(ThematicArea)
 class ThematicAreaAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.thematic_areas_visible_to)
+    change_rule = staticmethod(of_programme)
     list_display = ["name", "programme", "position"]
     list_editable = ["position"]
     list_filter = ["programme"]
@@ -112,6 +158,8 @@ class ThematicAreaAdmin(RegiaAdmin):
 
 @admin.register(Challenge)
 class ChallengeAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.challenges_visible_to)
+    change_rule = staticmethod(of_programme)
     list_display = ["name", "programme", "position"]
     list_editable = ["position"]
     list_filter = ["programme"]
@@ -129,6 +177,8 @@ class PlanPhaseInline(RegiaInline):
 
 @admin.register(Plan)
 class PlanAdmin(RegiaHistoryAdmin):
+    read_scope = staticmethod(selectors.plans_visible_to)
+    change_rule = staticmethod(can_change_plan)
     list_display = ["title", "programme", "start_year", "end_year", "dup_period", "status"]
     list_filter = ["status", "programme"]
     search_fields = ["title", "description", "programme__name"]
@@ -153,6 +203,8 @@ class PlanActionInline(RegiaInline):
 
 @admin.register(PlanPhase)
 class PlanPhaseAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.plan_phases_visible_to)
+    change_rule = staticmethod(of_plan)
     list_display = ["name", "plan", "position"]
     list_filter = ["plan"]
     search_fields = ["name", "plan__title"]
@@ -163,6 +215,8 @@ class PlanPhaseAdmin(RegiaAdmin):
 
 @admin.register(PlanAction)
 class PlanActionAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.plan_actions_visible_to)
+    change_rule = staticmethod(of_phase)
     list_display = ["title", "year", "phase", "plan", "thematic_area"]
     list_filter = ["year", "phase__plan"]
     search_fields = ["title", "description", "phase__name", "phase__plan__title"]
@@ -260,6 +314,10 @@ def _transition(request, project, to, *, note="", act_kind="", act_number="", ac
 @admin.register(Project)
 class ProjectAdmin(RegiaHistoryAdmin):
     create_service = staticmethod(project_create)
+    read_scope = staticmethod(selectors.projects_visible_to)
+    add_rule = staticmethod(can_create_project)
+    change_rule = staticmethod(can_change_project)
+    delete_rule = staticmethod(can_delete_project)
     list_display = [
         "title",
         "programme",
@@ -342,40 +400,51 @@ class ProjectAdmin(RegiaHistoryAdmin):
     def workflow(self, project):
         return status_history_html(project, Project.Status)
 
-    @service_action(description=_("Send the selected projects to assessment"))
+    @service_action(
+        description=_("Send the selected projects to assessment"), rule=can_move_project
+    )
     def submit_for_assessment(self, request, project):
         _transition(request, project, Project.Status.UNDER_ASSESSMENT)
 
     @service_action(
         description=_("Send the selected projects back to the proposer"),
         form_class=TransitionNoteForm,
+        rule=can_move_project,
     )
     def return_to_proposer(self, request, project, note):
         _transition(request, project, Project.Status.PROPOSED, note=note)
 
-    @service_action(description=_("Approve the selected projects"), form_class=ActForm)
+    @service_action(
+        description=_("Approve the selected projects"), form_class=ActForm, rule=can_move_project
+    )
     def approve(self, request, project, **act):
         _transition(request, project, Project.Status.APPROVED, **act)
 
-    @service_action(description=_("Start or resume the selected projects"))
+    @service_action(description=_("Start or resume the selected projects"), rule=can_move_project)
     def start(self, request, project):
         _transition(request, project, Project.Status.IN_PROGRESS)
 
-    @service_action(description=_("Suspend the selected projects"), form_class=ReasonForm)
+    @service_action(
+        description=_("Suspend the selected projects"), form_class=ReasonForm, rule=can_move_project
+    )
     def suspend(self, request, project, reason):
         _transition(request, project, Project.Status.SUSPENDED, note=reason)
 
-    @service_action(description=_("Complete the selected projects"))
+    @service_action(description=_("Complete the selected projects"), rule=can_move_project)
     def complete(self, request, project):
         _transition(request, project, Project.Status.COMPLETED)
 
-    @service_action(description=_("Cancel the selected projects"), form_class=ActForm)
+    @service_action(
+        description=_("Cancel the selected projects"), form_class=ActForm, rule=can_move_project
+    )
     def cancel(self, request, project, **act):
         _transition(request, project, Project.Status.CANCELLED, **act)
 
 
 @admin.register(ProjectParticipation)
 class ProjectParticipationAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.participations_visible_to)
+    change_rule = staticmethod(of_project)
     list_display = ["organisation", "project", "role"]
     list_filter = ["role"]
     search_fields = ["organisation__name", "project__title"]
@@ -398,6 +467,8 @@ class MilestoneStateFilter(DueStateFilter):
 
 @admin.register(Milestone)
 class MilestoneAdmin(RegiaHistoryAdmin):
+    read_scope = staticmethod(selectors.milestones_visible_to)
+    change_rule = staticmethod(of_project)
     list_display = ["title", "project", "due_on", "completed_on", "weight", "is_late"]
     list_filter = [MilestoneStateFilter, "project__programme"]
     search_fields = ["title", "deliverable", "project__title"]
@@ -428,6 +499,8 @@ class MeasurementInline(RegiaInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.indicators_visible_to)
+    change_rule = staticmethod(of_project)
     list_display = ["name", "project", "unit", "baseline", "target", "target_on"]
     list_filter = ["project__programme"]
     search_fields = ["name", "unit", "project__title"]
@@ -454,6 +527,8 @@ class IndicatorAdmin(RegiaAdmin):
 @admin.register(Measurement)
 class MeasurementAdmin(RegiaAdmin):
     create_service = staticmethod(measurement_record)
+    read_scope = staticmethod(selectors.measurements_visible_to)
+    change_rule = staticmethod(of_indicator)
     list_display = ["indicator", "measured_on", "value", "note"]
     list_filter = ["indicator__project"]
     search_fields = ["indicator__name", "indicator__project__title", "note"]
@@ -464,6 +539,8 @@ class MeasurementAdmin(RegiaAdmin):
 
 @admin.register(Risk)
 class RiskAdmin(RegiaHistoryAdmin):
+    read_scope = staticmethod(selectors.risks_visible_to)
+    change_rule = staticmethod(of_project)
     list_display = ["title", "project", "likelihood", "impact", "score", "status", "owner"]
     list_filter = ["status", "likelihood", "impact", "project__programme"]
     search_fields = ["title", "description", "mitigation", "project__title"]
@@ -484,6 +561,8 @@ class DecisionInline(RegiaInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.meetings_visible_to)
+    change_rule = staticmethod(of_programme)
     list_display = ["title", "programme", "held_on", "place"]
     list_filter = ["programme"]
     search_fields = ["title", "place", "minutes"]
@@ -495,6 +574,8 @@ class MeetingAdmin(RegiaAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(RegiaAdmin):
+    read_scope = staticmethod(selectors.decisions_visible_to)
+    change_rule = staticmethod(of_meeting)
     list_display = ["__str__", "meeting", "project", "responsible", "due_on"]
     list_filter = ["meeting__programme"]
     search_fields = ["text", "meeting__title", "project__title", "responsible__name"]
@@ -504,6 +585,7 @@ class DecisionAdmin(RegiaAdmin):
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(ReadOnlyAdmin):
+    read_scope = staticmethod(selectors.status_changes_visible_to)
     list_display = ["created_at", "target_object", "from_label", "to_label", "actor"]
     list_filter = ["content_type", "act_kind"]
     search_fields = ["note", "act_number", "actor__username"]

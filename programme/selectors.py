@@ -198,7 +198,7 @@ WORKFLOW_SELECTORS = {
 
 
 def status_changes_visible_to(user) -> QuerySet[StatusChange]:
-    """The steps of the programmes, plans and projects the user may read."""
+    """The workflow steps of the objects the user may read (apps register theirs here)."""
     types = ContentType.objects.get_for_models(*WORKFLOW_SELECTORS)
     visible = Q(pk__in=[])
     for model, selector in WORKFLOW_SELECTORS.items():

@@ -454,6 +454,11 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         help_text=_("The kind of object whose workflow moved, as app_label.model.")
     )
     target_id = serializers.IntegerField(source="object_id", read_only=True)
+    # Blank when the step needs no act; declared here because read-only model fields lose
+    # allow_blank, and the schema must say the blank is possible.
+    act_kind = serializers.ChoiceField(
+        choices=AuthorisingAct.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = StatusChange

@@ -64,7 +64,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
@@ -86,7 +85,7 @@ from partners.services import (
     organisation_group,
 )
 from programme.models import AuthorisingAct, Plan, Programme, ProgrammeAssignment, Project
-from programme.services import project_assign_manager
+from programme.services import programme_assignment_create, project_assign_manager
 from tests.factories import (
     AdminFactory,
     ChallengeFactory,
@@ -103,7 +102,6 @@ from tests.factories import (
     PlanActionFactory,
     PlanFactory,
     PlanPhaseFactory,
-    ProgrammeAssignmentFactory,
     ProgrammeFactory,
     ProjectFactory,
     ProjectParticipationFactory,
@@ -123,14 +121,6 @@ PROJECT_KEYS = (
     "other_project",
     "other_proposal",
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle_history():
-    """Throttles count requests in the cache: each test starts with none counted."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -177,9 +167,9 @@ def _role_user(username: str, role: Role | None, **fields):
     return user
 
 
-def _assign(user, role: str, *programmes: Programme) -> None:
+def _assign(user, role: str, *programmes: Programme, actor) -> None:
     for programme in programmes:
-        ProgrammeAssignmentFactory(user=user, programme=programme, role=role)
+        programme_assignment_create(actor=actor, user=user, programme=programme, role=role)
 
 
 def build_world() -> SimpleNamespace:
@@ -230,17 +220,31 @@ def build_world() -> SimpleNamespace:
     w.other_draft_plan = PlanFactory(programme=w.other_programme, status=Plan.Status.DRAFT)
 
     # The people.
-    w.manager = _role_user("w.manager", Role.PROGRAMME_MANAGER, is_staff=True)
-    _assign(w.manager, ProgrammeAssignment.Role.PROGRAMME_MANAGER, w.programme, w.draft_programme)
-    w.other_manager = _role_user("w.other_manager", Role.PROGRAMME_MANAGER, is_staff=True)
+    # Their role groups come with the assignments (programme_assignment_create).
+    w.manager = _role_user("w.manager", None, is_staff=True)
+    _assign(
+        w.manager,
+        ProgrammeAssignment.Role.PROGRAMME_MANAGER,
+        w.programme,
+        w.draft_programme,
+        actor=admin,
+    )
+    w.other_manager = _role_user("w.other_manager", None, is_staff=True)
     _assign(
         w.other_manager,
         ProgrammeAssignment.Role.PROGRAMME_MANAGER,
         w.other_programme,
         w.other_draft_programme,
+        actor=admin,
     )
-    w.council = _role_user("w.council", Role.COUNCIL_MEMBER)
-    _assign(w.council, ProgrammeAssignment.Role.COUNCIL_MEMBER, w.programme, w.draft_programme)
+    w.council = _role_user("w.council", None)
+    _assign(
+        w.council,
+        ProgrammeAssignment.Role.COUNCIL_MEMBER,
+        w.programme,
+        w.draft_programme,
+        actor=admin,
+    )
     w.pm = _role_user("w.pm", Role.PROJECT_MANAGER)
     w.partner = _role_user("w.partner", Role.PARTNER_REPRESENTATIVE)
     w.partner_b = _role_user("w.partner_b", Role.PARTNER_REPRESENTATIVE)

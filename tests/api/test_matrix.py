@@ -11,7 +11,8 @@ compares its answer with what the cell's scopes say about the object concerned:
   the permission was granted); refused → 403 when the role may read the object, 404 when it
   may not (a create naming a parent outside the read scope may also be refused as a 400 on
   that field, DRF's way of saying the id does not exist), 401/403 for anonymous visitors, 405
-  when nobody at all may do it. A refused write changes nothing and writes no audit entry.
+  when nobody at all may do it. A refused write leaves no audit entry (every service write
+  leaves one).
 
 The ownership cases are objects of ``world`` (tests/api/conftest.py): ``own`` — the role's
 own organisation (org_a), programme or project; ``other_organisation`` — another
@@ -203,14 +204,15 @@ def build_resources(w) -> tuple[dict[str, Who], dict[str, Resource]]:
         assigned = set(
             ProgrammeAssignment.objects.filter(user=user).values_list("programme", flat=True)
         )
+        # A council member's `firm` stops at their own municipality's programmes.
+        council = ProgrammeAssignment.objects.filter(
+            user=user, role=ProgrammeAssignment.Role.COUNCIL_MEMBER
+        ).exists()
         return Who(
             programmes=frozenset(assigned),
-            readable_programmes=frozenset(published | assigned),
-            projects=frozenset(
-                project.pk
-                for project in (w.project, w.proposal)
-                if user == w.pm  # granted by project_assign_manager in the world
-            ),
+            readable_programmes=frozenset(assigned if council else published | assigned),
+            # The projects they were made the manager of (project_assign_manager).
+            projects=frozenset(Project.objects.filter(manager=user).values_list("pk", flat=True)),
             organisations=frozenset(
                 user.memberships.filter(ended_on__isnull=True).values_list(
                     "organisation", flat=True
@@ -728,6 +730,7 @@ def build_resources(w) -> tuple[dict[str, Who], dict[str, Resource]]:
                     programmes["programme"],
                     "programme-assignments",
                     public=False,
+                    projects=frozenset(),
                 )
             ],
             OTHER_CITY: [
@@ -737,6 +740,7 @@ def build_resources(w) -> tuple[dict[str, Who], dict[str, Resource]]:
                     programmes["other_programme"],
                     "programme-assignments",
                     public=False,
+                    projects=frozenset(),
                 )
             ],
         },
@@ -782,7 +786,16 @@ def build_resources(w) -> tuple[dict[str, Who], dict[str, Resource]]:
             ],
         },
         "meetings": {
-            OWN: [follow("meeting", w.meeting, programmes["programme"], "meetings", public=False)],
+            OWN: [
+                follow(
+                    "meeting",
+                    w.meeting,
+                    programmes["programme"],
+                    "meetings",
+                    public=False,
+                    projects=frozenset(),
+                )
+            ],
             OTHER_CITY: [
                 follow(
                     "other_meeting",
@@ -790,12 +803,20 @@ def build_resources(w) -> tuple[dict[str, Who], dict[str, Resource]]:
                     programmes["other_programme"],
                     "meetings",
                     public=False,
+                    projects=frozenset(),
                 )
             ],
         },
         "decisions": {
             OWN: [
-                follow("decision", w.decision, programmes["programme"], "decisions", public=False)
+                follow(
+                    "decision",
+                    w.decision,
+                    programmes["programme"],
+                    "decisions",
+                    public=False,
+                    projects=frozenset(),
+                )
             ],
             OTHER_CITY: [
                 follow(
@@ -804,6 +825,7 @@ def build_resources(w) -> tuple[dict[str, Who], dict[str, Resource]]:
                     programmes["other_programme"],
                     "decisions",
                     public=False,
+                    projects=frozenset(),
                 )
             ],
         },
@@ -824,12 +846,20 @@ def build_resources(w) -> tuple[dict[str, Who], dict[str, Resource]]:
         "disbursements": {
             OWN: [
                 follow(
-                    "a_disbursement", w.a_disbursement, commitments["a_confirmed"], "disbursements"
+                    "a_disbursement",
+                    w.a_disbursement,
+                    commitments["a_confirmed"],
+                    "disbursements",
+                    firm=False,  # declared, not verified: only its organisation and managers
                 )
             ],
             OTHER_ORG: [
                 follow(
-                    "b_disbursement", w.b_disbursement, commitments["b_confirmed"], "disbursements"
+                    "b_disbursement",
+                    w.b_disbursement,
+                    commitments["b_confirmed"],
+                    "disbursements",
+                    firm=False,  # declared, not verified: only its organisation and managers
                 )
             ],
         },
