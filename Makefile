@@ -6,8 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 # Debian packages the project needs: python3-venv for the virtualenv; libmagic for upload type detection;
-# pango and the HarfBuzz subsetter for WeasyPrint's PDFs.
-SYSTEM_PACKAGES := python3-venv libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext
+# pango and the HarfBuzz subsetter for WeasyPrint's PDFs; chromium for the browser tests.
+SYSTEM_PACKAGES := python3-venv libmagic1 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext chromium
 
 .PHONY: run test install install-test system-deps lint lock clean
 
