@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Widget templates for core.forms.RegiaFormRenderer (TemplatesSetting).
+    "django.forms",
     "simple_history",
     "guardian",
     "axes",
