@@ -195,6 +195,9 @@ BODIES = (
 R = Membership.Role
 # username, organisation key, role, since when.
 MEMBERSHIPS = (
+    # The demo's programme manager works for both municipalities, so one account shows all.
+    ("manager", "livorno", R.STAFF, date(2014, 1, 1)),
+    ("manager", "prato", R.STAFF, date(2018, 12, 1)),
     ("pm.livorno", "livorno", R.STAFF, date(2014, 1, 1)),
     ("partner.telecom", "telecom", R.REPRESENTATIVE, date(2013, 7, 18)),
     ("partner.gida", "gida", R.REPRESENTATIVE, date(2019, 5, 14)),
