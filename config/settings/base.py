@@ -182,7 +182,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        # Bootstrap Italia's stylesheet embeds one icon font as a data: URI.
+        "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
