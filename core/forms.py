@@ -1,6 +1,7 @@
 """Forms in Bootstrap Italia's markup, with each message tied to its field for screen readers."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 
@@ -36,6 +37,23 @@ class StyledFormMixin:
 
     def full_clean(self):
         super().full_clean()
+        self._describe_errors()
+
+    def add_service_error(
+        self, error: ValidationError, fields_by_code: dict[str, str] | None = None
+    ) -> None:
+        """A service's refusal on the form: each message on the field it names (or that its
+        code points at, through ``fields_by_code``) when the form has it, the rest on top."""
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            for single in error.error_list:
+                name = (fields_by_code or {}).get(single.code)
+                self.add_error(name if name in self.fields else None, single)
+        self._describe_errors()
+
+    def _describe_errors(self) -> None:
         for name in self.errors:
             if name not in self.fields:
                 continue
@@ -45,7 +63,8 @@ class StyledFormMixin:
                 described.append(f"{bound.auto_id}_helptext")
             widget = self.fields[name].widget
             widget.attrs["aria-describedby"] = " ".join(described)
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            if "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class RegiaForm(StyledFormMixin, forms.Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from guardian.shortcuts import get_objects_for_user
 
@@ -46,6 +46,20 @@ def project_budget(project: Project) -> ProjectBudget:
 
 # Scopes. Each visible_to selector returns one lazy queryset: the scopes are subqueries, so a
 # list costs the same number of queries whatever its length.
+
+
+def restates_private_investment() -> Exists:
+    """Whether a commitment is an operator's private investment recorded once more: a
+    commitment to a project that the same organisation's off-budget fund source funds
+    (Livorno's fibre network). That money is reported beside the budget, as private
+    investment, and never counted again as co-financing."""
+    return Exists(
+        Allocation.objects.filter(
+            project=OuterRef("project"),
+            fund_source__kind__in=FundSource.OFF_BUDGET_KINDS,
+            fund_source__provider=OuterRef("organisation"),
+        )
+    )
 
 
 def _public_project(prefix: str = "project") -> Q:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.audit import audit_record
+from core.htmx import render_page_or_partial
 from core.uploads import private_file_response
 from partners.forms import DataSharingFilterForm, OrganisationFilterForm
 from partners.models import Agreement, Organisation, Signatory
@@ -169,9 +170,9 @@ def data_sharing_list(request):
             (_("Data-sharing register"), ""),
         ],
     }
-    if request.htmx:
-        return render(request, "partners/_data_sharing_results.html", context)
-    return render(request, "partners/data_sharing_list.html", context)
+    return render_page_or_partial(
+        request, "partners/data_sharing_list.html", "partners/_data_sharing_results.html", context
+    )
 
 
 @require_safe

@@ -19,6 +19,7 @@ from funding.selectors import (
     allocations_visible_to,
     commitments_visible_to,
     project_budget,
+    restates_private_investment,
     transactions_visible_to,
 )
 from portal.timeline import LineChart, Timeline, indicator_chart, milestone_timeline
@@ -183,10 +184,13 @@ def project_money(user, project: Project) -> Money:
         commitments_visible_to(user)
         .filter(project=project)
         .select_related("organisation")
+        .annotate(is_private_investment=restates_private_investment())
         .order_by("year", "organisation__name", "pk")
     )
-    firm = [c for c in commitments if c.status in Commitment.FIRM_STATUSES]
-    pledged = [c for c in commitments if c.status == Commitment.Status.PLEDGED]
+    # Private investment recorded as a commitment is shown beside the budget, not summed here.
+    co_financing = [c for c in commitments if not c.is_private_investment]
+    firm = [c for c in co_financing if c.status in Commitment.FIRM_STATUSES]
+    pledged = [c for c in co_financing if c.status == Commitment.Status.PLEDGED]
 
     years = (
         transactions_visible_to(user)

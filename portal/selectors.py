@@ -11,13 +11,14 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import CharField, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext
 
 from core.models import AuditEntry
 from core.money import ZERO, money_sum
 from funding.models import Allocation, Commitment, Contract, Disbursement, FundSource, Transaction
+from funding.selectors import restates_private_investment
 from programme.models import (
     Challenge,
     Decision,
@@ -256,25 +257,20 @@ def _milestones(programme: Programme, today: date):
 def _money(programme: Programme) -> tuple[MoneyRow, list[MoneyRow], list[FundSource]]:
     """Planned (allocations), committed (firm partner commitments) and spent (payments, the
     reversals' negative amounts included) per year: three grouped queries. Private investment
-    never enters the budget: its allocations and payments stay out of these figures."""
+    never enters the budget: its allocations and payments stay out of these figures. A
+    cancelled project's allocations are no longer planned; what it spent stays spent."""
     on_budget = ~Q(fund_source__kind__in=FundSource.OFF_BUDGET_KINDS)
     planned = (
         Allocation.objects.filter(on_budget, project__programme=programme)
+        .exclude(project__status=Project.Status.CANCELLED)
         .order_by()
         .values_list("year")
         .annotate(total=money_sum("amount"))
     )
-    # An operator's commitment to a project its private investment funds is that investment
-    # recorded once more (Livorno's fibre network): it stays beside the budget too.
-    private_investment = Allocation.objects.filter(
-        project=OuterRef("project"),
-        fund_source__kind__in=FundSource.OFF_BUDGET_KINDS,
-        fund_source__provider=OuterRef("organisation"),
-    )
     committed = (
         _programme_commitments(programme)
         .filter(status__in=Commitment.FIRM_STATUSES)
-        .exclude(Exists(private_investment))
+        .exclude(restates_private_investment())
         .order_by()
         .values_list("year")
         .annotate(total=money_sum("amount"))

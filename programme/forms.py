@@ -65,18 +65,21 @@ def _end_not_before_start(form, start: str, end: str, message) -> None:
         form.add_error(end, message)
 
 
-def people_of(*organisations, also=None):
-    """Active users with a current membership of one of ``organisations`` (and ``also``, a
-    user already chosen): who may be a project's manager or a risk's owner."""
+def people_of(*organisations, also=()):
+    """Active users with a current membership of one of ``organisations``, and the users in
+    ``also`` (those already chosen, whatever their membership now, so that saving an unrelated
+    field never drops them): who may be a project's manager or a risk's owner."""
     members = Q(
         memberships__organisation__in=[o.pk for o in organisations if o is not None],
         memberships__ended_on__isnull=True,
+        is_active=True,
     )
-    if also is not None:
-        members |= Q(pk=also)
+    chosen = [pk for pk in also if pk is not None]
+    if chosen:
+        members |= Q(pk__in=chosen)
     return (
         get_user_model()
-        .objects.filter(members, is_active=True)
+        .objects.filter(members)
         .distinct()
         .order_by("last_name", "first_name", "username")
     )
@@ -103,6 +106,13 @@ class ProgrammeForm(RegiaModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["owner"]
+            if self.instance.status == Programme.Status.PUBLISHED:
+                # Its public pages and open data are linked from outside by this address.
+                self.fields["slug"].disabled = True
+                self.fields["slug"].help_text = _(
+                    "A published programme keeps its address: its public pages and open data "
+                    "are linked from elsewhere."
+                )
         else:
             owners = Organisation.objects.all() if user.is_superuser else user_organisations(user)
             self.fields["owner"].queryset = owners.order_by("name")
@@ -260,7 +270,7 @@ class ProjectForm(RegiaModelForm):
             if editing:
                 organisations += list(self.instance.organisations.all())
             self.fields["manager"].queryset = people_of(
-                *organisations, also=self.instance.manager_id
+                *organisations, also=(self.instance.manager_id,)
             )
         else:
             del self.fields["manager"]
@@ -361,5 +371,7 @@ class RiskForm(RegiaModelForm):
     def __init__(self, *args, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people_of(
-            project.programme.owner, *project.organisations.all(), also=project.manager_id
+            project.programme.owner,
+            *project.organisations.all(),
+            also=(project.manager_id, self.instance.owner_id),
         )

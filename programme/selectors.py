@@ -58,8 +58,13 @@ def managed_projects(user) -> QuerySet[Project]:
     """The projects the user manages (object permission), whatever their programme."""
     if not user.is_authenticated:
         return Project.objects.none()
+    # Administrators may change every project, but they manage none: not "their" projects.
     return get_objects_for_user(
-        user, "programme.change_project", klass=Project, accept_global_perms=False
+        user,
+        "programme.change_project",
+        klass=Project,
+        accept_global_perms=False,
+        with_superuser=False,
     )
 
 

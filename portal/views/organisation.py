@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from core.money import money_sum
 from funding.models import Commitment
-from funding.selectors import commitments_visible_to
+from funding.selectors import commitments_visible_to, restates_private_investment
 from partners.models import Signatory
 from partners.permissions import can_change_organisation
 from partners.selectors import (
@@ -39,10 +39,12 @@ def _agreements_signed(user, organisation):
 
 
 def _co_financing(user, organisation):
-    """The organisation's co-financing the reader may read, summed by status in the database."""
+    """The organisation's co-financing the reader may read, summed by status in the database;
+    its private investment, shown beside the budget, is not co-financing."""
     rows = (
         commitments_visible_to(user)
         .filter(organisation=organisation)
+        .exclude(restates_private_investment())
         .order_by()
         .values("status")
         .annotate(

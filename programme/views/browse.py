@@ -11,11 +11,11 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_htmx.http import push_url
 
+from core.htmx import vary_on_htmx, wants_partial
 from partners.models import Organisation
 from programme.filters import ProjectListFilter
 from programme.models import PlanAction, PlanPhase
@@ -28,11 +28,6 @@ from programme.selectors import (
 )
 
 PER_PAGE = 25
-
-
-def _wants_partial(request) -> bool:
-    """An htmx request swapping a region, not htmx restoring a whole page from history."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
 @require_safe
@@ -59,7 +54,7 @@ def project_list(request):
         "query": query,
         "filtered": any(key != "page" for key in query),
     }
-    if _wants_partial(request):
+    if wants_partial(request):
         response = render(request, "programme/project_list_results.html", context)
         # The address bar shows the filters chosen, not every empty field of the form.
         push_url(response, f"{request.path}?{query.urlencode()}" if query else request.path)
@@ -67,9 +62,7 @@ def project_list(request):
         context["crumbs"] = [(_("Projects"), "")]
         context["may_create"] = is_programme_manager(request.user)
         response = render(request, "programme/project_list.html", context)
-    # The same URL answers a page or a fragment: caches must keep them apart.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 @require_safe

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -69,51 +69,20 @@ def _check(allowed: Allowed) -> None:
         raise PermissionDenied(allowed.reason)
 
 
-def _url(name: str, *args) -> str | None:
-    """The address of a page another area may not have built yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def programme_url(programme: Programme) -> str:
-    return _url("portal:dashboard", programme.slug) or reverse("portal:home")
+def _url(name: str, *args) -> str:
+    return reverse(name, args=args)
 
 
 def project_url(project: Project) -> str:
-    return _url("portal:project", project.pk) or reverse(
-        "programme:project-edit", args=[project.pk]
-    )
+    return reverse("portal:project", args=[project.pk])
+
+
+def programme_url(programme: Programme) -> str:
+    return reverse("portal:dashboard", args=[programme.slug])
 
 
 def plan_url(plan) -> str:
-    return _url("programme:plan-detail", plan.pk) or reverse("programme:plan-edit", args=[plan.pk])
-
-
-def _show_service_errors(form, error: ValidationError) -> None:
-    """A service's refusal on the form: on its field when it names one the form has."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            if field in form.fields:
-                form.add_error(field, errors)
-                _point_at_message(form, field)
-            else:
-                form.add_error(None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _point_at_message(form, name: str) -> None:
-    """What ``core.forms.StyledFormMixin`` does for the form's own errors: the control is
-    marked invalid and described by its message."""
-    bound, widget = form[name], form.fields[name].widget
-    described = [f"{bound.auto_id}_error"]
-    if form.fields[name].help_text:
-        described.append(f"{bound.auto_id}_helptext")
-    widget.attrs["aria-describedby"] = " ".join(described)
-    if "is-invalid" not in widget.attrs.get("class", ""):
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+    return reverse("programme:plan-detail", args=[plan.pk])
 
 
 def _changes(form, *, exclude: tuple[str, ...] = ()) -> dict:
@@ -148,7 +117,7 @@ def _form_page(
             with transaction.atomic():
                 saved = save(form.cleaned_data)
         except ValidationError as error:
-            _show_service_errors(form, error)
+            form.add_service_error(error)
         else:
             message, url = done(saved)
             messages.success(request, message)
@@ -206,10 +175,9 @@ def programme_create(request):
     owner = user_organisations(user).order_by("name").first()
     _check(can_create_programme(user, Programme(owner=owner)))
     form = ProgrammeForm(request.POST or None, user=user)
-    if request.method == "POST" and form.is_valid():
-        _check(can_create_programme(user, Programme(owner=form.cleaned_data["owner"])))
 
     def save(data):
+        _check(can_create_programme(user, Programme(owner=data["owner"])))
         return services.programme_create_with_manager(
             actor=user, manager=None if user.is_superuser else user, **data
         )
@@ -221,7 +189,7 @@ def programme_create(request):
         done=lambda programme: (_created(programme), programme_url(programme)),
         title=_("New programme"),
         crumbs=[(_("Dashboard"), _url("portal:dashboard-index"))],
-        cancel_url=_url("portal:dashboard-index") or reverse("portal:home"),
+        cancel_url=_url("portal:dashboard-index"),
         submit_label=_("Create the programme"),
     )
 
@@ -281,7 +249,7 @@ def plan_create(request, slug: str):
         ),
         title=_("New plan"),
         crumbs=[*_programme_crumbs(programme), (_("Plans"), _url("programme:plan-list"))],
-        cancel_url=_url("programme:plan-list") or programme_url(programme),
+        cancel_url=_url("programme:plan-list"),
         subject=programme.name,
         submit_label=_("Create the plan"),
     )
@@ -473,8 +441,7 @@ def project_create(request):
         done=lambda project: (_created(project), project_url(project)),
         title=_("Propose a project"),
         crumbs=[(_("Projects"), _url("programme:project-list"))],
-        cancel_url=_url("programme:project-list")
-        or (programme_url(programme) if programme else reverse("portal:home")),
+        cancel_url=_url("programme:project-list"),
         subject=programme.name if programme else "",
         submit_label=_("Propose the project"),
     )

@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.htmx import render_page_or_partial
 from programme import services
 from programme.forms_workflow import ProjectTransitionForm
 from programme.models import Project
@@ -32,16 +33,6 @@ ERROR_FIELDS = {
     "act_required": "act_kind",
     "note_required": "note",
 }
-
-
-def _add_service_error(form, error: ValidationError) -> None:
-    """Put the service's messages on the form, each on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-        return
-    for single in error.error_list:
-        form.add_error(ERROR_FIELDS.get(single.code), single)
 
 
 def _project_url(project_id: int, anchor: str = "") -> str:
@@ -74,7 +65,7 @@ def project_transition(request, pk: int):
                     act=form.cleaned_data["act"],
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                form.add_service_error(error, ERROR_FIELDS)
             else:
                 messages.success(
                     request,
@@ -97,8 +88,9 @@ def project_transition(request, pk: int):
             (_("Change the status"), ""),
         ],
     }
-    template = "programme/_transition_form.html" if request.htmx else None
-    return render(request, template or "programme/transition_form.html", context)
+    return render_page_or_partial(
+        request, "programme/transition_form.html", "programme/_transition_form.html", context
+    )
 
 
 def _back(request, milestone) -> str:

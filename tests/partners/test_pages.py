@@ -520,3 +520,16 @@ def test_pages_run_a_constant_number_of_queries_at_10_and_100_rows(
         assert client.get(url).status_code in (200, 302)
 
     assert len(with_100.captured_queries) == len(with_10.captured_queries)
+
+
+def test_register_answers_an_htmx_history_restore_with_the_whole_page(client, register):
+    response = get(
+        client,
+        reverse("partners:data-sharing-list"),
+        query={"dataset": "mobility"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response.headers["Vary"]

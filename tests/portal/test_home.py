@@ -82,3 +82,12 @@ def test_the_home_page_costs_the_same_queries_for_few_or_many_projects(
         MilestoneFactory(project=more)
 
     assert count_queries(client) == few
+
+
+def test_an_administrator_manages_no_project_of_their_own(client, admin_user, project, english):
+    client.force_login(admin_user)
+
+    content = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Projects you manage" not in content
+    assert "Project manager" not in content.split("</header>")[0]

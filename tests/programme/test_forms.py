@@ -27,6 +27,7 @@ from programme.models import (
     Risk,
     StatusChange,
 )
+from programme.services import project_assign_manager
 from tests.factories import (
     MembershipFactory,
     MunicipalityFactory,
@@ -317,6 +318,8 @@ def test_manager_edits_the_programme(as_user, manager, programme):
 
 
 def test_programme_slug_already_taken_is_refused(as_user, manager, programme):
+    programme.status = Programme.Status.DRAFT
+    programme.save()
     ProgrammeFactory(slug="taken")
     client = as_user(manager)
     response = post(
@@ -327,6 +330,20 @@ def test_programme_slug_already_taken_is_refused(as_user, manager, programme):
     assert response.status_code == 200
     assert "slug" in response.context["form"].errors
     programme.refresh_from_db()
+    assert programme.slug == "innovare-livorno"
+
+
+def test_a_published_programme_keeps_its_address(as_user, manager, programme):
+    assert programme.status == Programme.Status.PUBLISHED
+    client = as_user(manager)
+    response = post(
+        client,
+        reverse("programme:programme-edit", args=[programme.slug]),
+        {"name": "Innovare Livorno 2030", "slug": "moved-away", "starts_on": "2013-01-01"},
+    )
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert programme.name == "Innovare Livorno 2030"
     assert programme.slug == "innovare-livorno"
 
 
@@ -865,3 +882,26 @@ def test_administrator_opens_a_programme_for_any_organisation(as_user, admin_use
     assert programme.owner == partner
     # The administrator does not become its manager: someone of the organisation will.
     assert not programme.assignments.exists()
+
+
+def test_editing_a_risk_keeps_an_owner_who_has_since_left(as_user, manager, project, staff_pm):
+    risk = RiskFactory(project=project, title="Ritardo", owner=staff_pm)
+    staff_pm.memberships.update(ended_on=datetime.date(2026, 1, 31))
+    project_assign_manager(project=project, manager=None, actor=manager)
+
+    response = post(
+        as_user(manager),
+        reverse("programme:risk-edit", args=[risk.pk]),
+        {
+            "title": "Ritardo nella fornitura",
+            "likelihood": 2,
+            "impact": 2,
+            "owner": staff_pm.pk,
+            "status": "open",
+        },
+    )
+
+    assert response.status_code == 302
+    risk.refresh_from_db()
+    assert risk.title == "Ritardo nella fornitura"
+    assert risk.owner == staff_pm
