@@ -214,7 +214,8 @@ FLOOR_SQL = {
         SELECT a.year, sum(a.amount) FROM funding_allocation a
         JOIN programme_project p ON p.id = a.project_id
         JOIN funding_fundsource s ON s.id = a.fund_source_id
-        WHERE p.programme_id = %(p)s AND s.kind <> 'private_investment' GROUP BY 1""",
+        WHERE p.programme_id = %(p)s AND s.kind <> 'private_investment'
+          AND p.status <> 'cancelled' GROUP BY 1""",
     "committed": """
         SELECT k.year, sum(k.amount) FROM funding_commitment k
         JOIN programme_project p ON p.id = k.project_id
