@@ -223,7 +223,8 @@ def test_anonymous_is_sent_to_login(client, assessed):
 
 @pytest.fixture
 def milestone(project):
-    return MilestoneFactory(project=project, title="Data platform live", due_on=TODAY)
+    # A five-digit id: element ids and URLs must never read it as "12.345".
+    return MilestoneFactory(pk=12345, project=project, title="Data platform live", due_on=TODAY)
 
 
 def complete_url(milestone) -> str:
