@@ -130,6 +130,29 @@ def _form_page(
     )
 
 
+def _project_form_page(
+    request: HttpRequest,
+    project: Project,
+    form,
+    *,
+    message: Callable[[object], str],
+    title: str,
+    subject: str | None = None,
+    **context,
+) -> HttpResponse:
+    """``_form_page`` for what hangs from a project: its crumbs, and back to its page."""
+    return _form_page(
+        request,
+        form,
+        done=lambda saved: (message(saved), project_url(project)),
+        title=title,
+        crumbs=_project_crumbs(project),
+        cancel_url=project_url(project),
+        subject=subject or project.title,
+        **context,
+    )
+
+
 def _created(obj) -> str:
     return _("“%(object)s” has been created.") % {"object": obj}
 
@@ -493,15 +516,13 @@ def project_edit(request, pk: int):
 def milestone_create(request, pk: int):
     project = _visible_project(request, pk)
     form = MilestoneForm(request.POST or None)
-    return _form_page(
+    return _project_form_page(
         request,
+        project,
         form,
         save=lambda data: services.milestone_create(actor=request.user, project=project, **data),
-        done=lambda milestone: (_created(milestone), project_url(project)),
+        message=_created,
         title=_("New milestone"),
-        crumbs=_project_crumbs(project),
-        cancel_url=project_url(project),
-        subject=project.title,
         submit_label=_("Add the milestone"),
     )
 
@@ -515,17 +536,15 @@ def milestone_edit(request, pk: int):
     project = milestone.project
     _check(can_change_project(request.user, project))
     form = MilestoneForm(request.POST or None, instance=copy.copy(milestone))
-    return _form_page(
+    return _project_form_page(
         request,
+        project,
         form,
         save=lambda data: services.milestone_update(
             milestone=milestone, actor=request.user, **_changes(form)
         ),
-        done=lambda saved: (_saved(saved), project_url(project)),
+        message=_saved,
         title=_("Edit the milestone"),
-        crumbs=_project_crumbs(project),
-        cancel_url=project_url(project),
-        subject=project.title,
     )
 
 
@@ -534,15 +553,13 @@ def milestone_edit(request, pk: int):
 def indicator_create(request, pk: int):
     project = _visible_project(request, pk)
     form = IndicatorForm(request.POST or None, project=project)
-    return _form_page(
+    return _project_form_page(
         request,
+        project,
         form,
         save=lambda data: services.indicator_create(actor=request.user, project=project, **data),
-        done=lambda indicator: (_created(indicator), project_url(project)),
+        message=_created,
         title=_("New indicator"),
-        crumbs=_project_crumbs(project),
-        cancel_url=project_url(project),
-        subject=project.title,
         submit_label=_("Add the indicator"),
     )
 
@@ -556,17 +573,15 @@ def indicator_edit(request, pk: int):
     project = indicator.project
     _check(can_change_project(request.user, project))
     form = IndicatorForm(request.POST or None, instance=copy.copy(indicator), project=project)
-    return _form_page(
+    return _project_form_page(
         request,
+        project,
         form,
         save=lambda data: services.indicator_update(
             indicator=indicator, actor=request.user, **_changes(form)
         ),
-        done=lambda saved: (_saved(saved), project_url(project)),
+        message=_saved,
         title=_("Edit the indicator"),
-        crumbs=_project_crumbs(project),
-        cancel_url=project_url(project),
-        subject=project.title,
     )
 
 
@@ -579,19 +594,17 @@ def measurement_create(request, pk: int):
     project = indicator.project
     _check(can_change_project(request.user, project))
     form = MeasurementForm(request.POST or None, indicator=indicator)
-    return _form_page(
+    return _project_form_page(
         request,
+        project,
         form,
         save=lambda data: services.measurement_record(
             actor=request.user, indicator=indicator, **data
         ),
-        done=lambda measurement: (
-            _("The measurement of “%(indicator)s” has been recorded.") % {"indicator": indicator},
-            project_url(project),
+        message=lambda measurement: (
+            _("The measurement of “%(indicator)s” has been recorded.") % {"indicator": indicator}
         ),
         title=_("New measurement"),
-        crumbs=_project_crumbs(project),
-        cancel_url=project_url(project),
         subject=f"{project.title} — {indicator}",
         submit_label=_("Record the measurement"),
     )
@@ -602,15 +615,13 @@ def measurement_create(request, pk: int):
 def risk_create(request, pk: int):
     project = _visible_project(request, pk)
     form = RiskForm(request.POST or None, project=project)
-    return _form_page(
+    return _project_form_page(
         request,
+        project,
         form,
         save=lambda data: services.risk_create(actor=request.user, project=project, **data),
-        done=lambda risk: (_created(risk), project_url(project)),
+        message=_created,
         title=_("New risk"),
-        crumbs=_project_crumbs(project),
-        cancel_url=project_url(project),
-        subject=project.title,
         submit_label=_("Add the risk"),
     )
 
@@ -624,13 +635,11 @@ def risk_edit(request, pk: int):
     project = risk.project
     _check(can_change_project(request.user, project))
     form = RiskForm(request.POST or None, instance=copy.copy(risk), project=project)
-    return _form_page(
+    return _project_form_page(
         request,
+        project,
         form,
         save=lambda data: services.risk_update(risk=risk, actor=request.user, **_changes(form)),
-        done=lambda saved: (_saved(saved), project_url(project)),
+        message=_saved,
         title=_("Edit the risk"),
-        crumbs=_project_crumbs(project),
-        cancel_url=project_url(project),
-        subject=project.title,
     )
