@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("programme.urls")),
     path("partners/", include("partners.urls")),
+    path("ledger/", include("funding.urls")),
     path("accounts/", include("portal.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

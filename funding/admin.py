@@ -7,7 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from core.admin import ReasonForm, RegiaHistoryAdmin, RegiaInline, UploadField, service_action
 from core.money import money_sum
 from funding import selectors
-from funding.models import Allocation, Commitment, Contract, Disbursement, FundSource, Transaction
+from funding.models import (
+    Allocation,
+    Commitment,
+    Contract,
+    Disbursement,
+    FundSource,
+    ImportBatch,
+    Transaction,
+)
 from funding.permissions import (
     can_change_commitment,
     can_change_contract,
@@ -429,3 +437,22 @@ class TransactionAdmin(RegiaHistoryAdmin):
     )
     def reverse(self, request, entry, reason):
         transaction_reverse(entry=entry, actor=request.user, reason=reason)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Staged imports, read-only: they are the uploaders' own and move only by the services."""
+
+    list_display = ("original_name", "kind", "status", "uploader", "rows_total", "created_at")
+    list_filter = ("kind", "status")
+    list_select_related = ("uploader",)
+    search_fields = ("original_name", "uploader__username")
+    # The file has no URL (private storage): it is never shown.
+    readonly_fields = [field.name for field in ImportBatch._meta.fields if field.name != "file"]
+    exclude = ("file",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

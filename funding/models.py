@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -12,6 +13,14 @@ from core.uploads import private_storage
 from core.validators import CIG_PATTERN, CUP_PATTERN, validate_cig, validate_cup
 from partners.models import Organisation
 from programme.models import AuthorisingAct, PlanAction, Programme, Project
+
+
+def check_amount_positive(amount) -> None:
+    """An amount of money recorded by a service is positive (reversals have their own path)."""
+    if amount is None or amount <= 0:
+        raise ValidationError(
+            {"amount": ValidationError(_("The amount must be positive."), code="amount")}
+        )
 
 
 class FundSource(TimeStampedModel):
@@ -241,6 +250,34 @@ class Commitment(TimeStampedModel):
     def remaining(self):
         return self.amount - self.disbursed_amount
 
+    def check_takes_money(self) -> None:
+        """Money is declared only on a firm commitment that is not yet fulfilled."""
+        if self.status not in (self.Status.CONFIRMED, self.Status.PARTLY_DISBURSED):
+            raise ValidationError(
+                _(
+                    "Money can be declared only on a confirmed commitment that is not yet "
+                    "fulfilled."
+                ),
+                code="not_confirmed",
+            )
+
+    def check_room(self, amount, *, already) -> None:
+        """Money ``already`` declared or verified, plus ``amount``, stays within the commitment.
+
+        The caller holds a lock on the commitment, so that nobody declares at the same time.
+        """
+        room = self.amount - already
+        if amount > room:
+            raise ValidationError(
+                {
+                    "amount": ValidationError(
+                        _("Only %(room)s of this commitment is left to disburse.")
+                        % {"room": euro(room)},
+                        code="over_disbursed",
+                    )
+                }
+            )
+
 
 class Disbursement(TimeStampedModel):
     """Money a partner declares it has paid or spent on a commitment.
@@ -285,6 +322,16 @@ class Disbursement(TimeStampedModel):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    # The commitment's organisation, kept here so that the partner's reference is unique per
+    # partner in the database (a re-imported file finds its rows instead of doubling them).
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="disbursements",
+        editable=False,
+    )
+    external_reference = models.CharField(_("partner's reference"), max_length=60, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -304,10 +351,34 @@ class Disbursement(TimeStampedModel):
                     "A rejected disbursement needs the reason for its rejection."
                 ),
             ),
+            models.UniqueConstraint(
+                fields=["organisation", "external_reference"],
+                condition=~Q(external_reference=""),
+                name="disbursement_external_reference_unique",
+                violation_error_message=_(
+                    "This partner already has a disbursement with this reference."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.commitment} — {euro(self.amount)} ({self.get_status_display()})"
+
+    @staticmethod
+    def check_date(disbursed_on) -> None:
+        if disbursed_on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "disbursed_on": ValidationError(
+                        _("A disbursement cannot be dated in the future."), code="future"
+                    )
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        if self.organisation_id is None and self.commitment_id is not None:
+            self.organisation_id = self.commitment.organisation_id
+        super().save(*args, **kwargs)
 
 
 class Contract(TimeStampedModel):
@@ -544,6 +615,10 @@ class Transaction(models.Model):
         return self.phase in self.SPENDING_PHASES
 
 
+# The rights a pledge gives the partner's group on its commitment (they end with membership).
+COMMITMENT_PARTNER_PERMISSIONS = ("funding.view_commitment", "funding.change_commitment")
+
+
 class CommitmentUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Commitment, on_delete=models.CASCADE)
 
@@ -552,3 +627,69 @@ class CommitmentGroupObjectPermission(GroupObjectPermissionBase):
     """Object permissions on a commitment for its organisation's group, by direct FK."""
 
     content_object = models.ForeignKey(Commitment, on_delete=models.CASCADE)
+
+
+class ImportBatch(TimeStampedModel):
+    """A file of commitments or disbursements, staged for its uploader to preview and confirm.
+
+    It belongs to its uploader alone and expires: the file is kept in the private storage
+    until it is applied or purged. Its errors are text in the uploader's language at staging
+    time (``language``), each ``{"row": n, "column": "<header as in the file>", "message"}``.
+    """
+
+    class Kind(models.TextChoices):
+        COMMITMENTS = "commitments", _("Commitments")
+        DISBURSEMENTS = "disbursements", _("Disbursements")
+
+    class Status(models.TextChoices):
+        STAGED = "staged", _("Uploaded")
+        VALIDATING = "validating", _("Being checked")
+        READY = "ready", _("Ready to confirm")
+        INVALID = "invalid", _("With errors")
+        APPLYING = "applying", _("Being imported")
+        APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    IN_PROGRESS = (Status.STAGED, Status.VALIDATING, Status.APPLYING)
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.STAGED
+    )
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        related_name="import_batches",
+    )
+    file = models.FileField(_("file"), storage=private_storage, upload_to="imports/", blank=True)
+    original_name = models.CharField(_("file name"), max_length=255, blank=True)
+    file_format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_validated = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_new = models.PositiveIntegerField(_("new rows"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    objects_created = models.PositiveIntegerField(_("records created"), default=0)
+    failure = models.TextField(_("reason of the failure"), blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    applied_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["uploader", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.original_name}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in self.IN_PROGRESS

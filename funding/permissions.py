@@ -136,3 +136,37 @@ def can_record_transaction(user, entry: Transaction) -> Allowed:
 
 def can_reverse_transaction(user, entry: Transaction) -> Allowed:
     return can_record_transaction(user, entry)
+
+
+def can_use_partner_portal(user) -> Allowed:
+    """The co-financing pages: a partner's representatives, the programmes' managers."""
+    if not user.is_authenticated:
+        return Allowed.no(_("Log in first."))
+    memberships = current_memberships(user)
+    if (
+        user.is_superuser
+        or memberships.filter(role=memberships.model.Role.REPRESENTATIVE).exists()
+        or managed_programmes(user).exists()
+    ):
+        return Allowed.yes()
+    return Allowed.no(
+        _(
+            "The co-financing pages are for the partners' representatives and the "
+            "programmes' managers."
+        )
+    )
+
+
+def can_open_verification_queue(user) -> Allowed:
+    """The disbursements awaiting verification: the programmes' managers (the municipality)."""
+    if user.is_authenticated and (user.is_superuser or managed_programmes(user).exists()):
+        return Allowed.yes()
+    return Allowed.no(_("Only the programme's managers verify or reject disbursements."))
+
+
+def can_view_reconciliation(user, programme) -> Allowed:
+    """A programme's reconciliation (every partner's pledges and money, the accounts, the
+    alerts) is for its managers and the administrators; a council member reads the dashboard."""
+    if _manages(user, programme.pk):
+        return Allowed.yes()
+    return Allowed.no(_("Only the programme's managers see its reconciliation."))

@@ -249,3 +249,17 @@ def commitment_totals(user, programme_id: int | None = None):
         )
         .order_by("programme", "year")
     )
+
+
+def reviewable_disbursements(user) -> QuerySet[Disbursement]:
+    """Disbursements on commitments of the programmes the user manages: what they verify."""
+    if user.is_superuser:
+        return Disbursement.objects.all()
+    return Disbursement.objects.filter(
+        commitment__in=Commitment.objects.filter(_commitments_in(managed_programmes(user)))
+    )
+
+
+def disbursements_awaiting_verification(user) -> QuerySet[Disbursement]:
+    """Declared disbursements the user, as their programme's finance office, has to verify."""
+    return reviewable_disbursements(user).filter(status=Disbursement.Status.DECLARED)

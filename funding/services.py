@@ -6,32 +6,41 @@ in requests, tasks and commands alike.
 
 from __future__ import annotations
 
-from datetime import date
+import os
+import secrets
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from core.audit import audit_record
+from core.imports import read_table
 from core.money import euro, money_sum
 from core.uploads import clean_upload
+from funding import imports as ledger_import
+from funding import tasks as import_tasks
 from funding.models import (
+    COMMITMENT_PARTNER_PERMISSIONS,
     Allocation,
     Commitment,
     Contract,
     Disbursement,
     FundSource,
+    ImportBatch,
     Transaction,
+    check_amount_positive,
 )
 from partners.services import organisation_group
 from programme.workflow import Act, check_transition, record_status_change
 
 C = Commitment.Status
-COMMITMENT_PARTNER_PERMISSIONS = ("funding.view_commitment", "funding.change_commitment")
 # Disbursements move a firm commitment on by themselves (see disbursement_verify).
 COMMITMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
     C.PLEDGED: (C.CONFIRMED, C.WITHDRAWN),
@@ -189,6 +198,7 @@ def disbursement_declare(
     actor: AbstractBaseUser,
     note: str = "",
     evidence=None,
+    external_reference: str = "",
 ) -> Disbursement:
     """A partner declares money paid on a confirmed commitment.
 
@@ -196,42 +206,20 @@ def disbursement_declare(
     exceed its amount, so two representatives declaring at once cannot overshoot it.
     """
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    if commitment.status not in (C.CONFIRMED, C.PARTLY_DISBURSED):
-        raise ValidationError(
-            _("Money can be declared only on a confirmed commitment that is not yet fulfilled."),
-            code="not_confirmed",
-        )
-    if amount <= 0:
-        raise ValidationError(
-            {"amount": ValidationError(_("The amount must be positive."), code="amount")}
-        )
-    if disbursed_on > timezone.localdate():
-        raise ValidationError(
-            {
-                "disbursed_on": ValidationError(
-                    _("A disbursement cannot be dated in the future."), code="future"
-                )
-            }
-        )
+    commitment.check_takes_money()
+    check_amount_positive(amount)
+    Disbursement.check_date(disbursed_on)
     pending = commitment.disbursements.exclude(status=Disbursement.Status.REJECTED).aggregate(
         total=money_sum("amount")
     )["total"]
-    room = commitment.amount - pending
-    if amount > room:
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    _("Only %(room)s of this commitment is left to disburse.")
-                    % {"room": euro(room)},
-                    code="over_disbursed",
-                )
-            }
-        )
+    commitment.check_room(amount, already=pending)
     disbursement = Disbursement(
         commitment=commitment,
+        organisation_id=commitment.organisation_id,
         amount=amount,
         disbursed_on=disbursed_on,
         note=note,
+        external_reference=external_reference.strip(),
         declared_by=actor,
     )
     if evidence is not None:
@@ -313,10 +301,7 @@ def transaction_record(*, actor: AbstractBaseUser, **fields) -> Transaction:
     nothing is dated in the future.
     """
     entry = Transaction(**fields, recorded_by=actor)
-    if entry.amount is None or entry.amount <= 0:
-        raise ValidationError(
-            {"amount": ValidationError(_("The amount must be positive."), code="amount")}
-        )
+    check_amount_positive(entry.amount)
     parent_phase = Transaction.PARENT_PHASE.get(entry.phase)
     if parent_phase:
         if entry.parent is None:
@@ -614,3 +599,225 @@ def contract_update(*, contract: Contract, actor: AbstractBaseUser, **changes) -
         data={"before": before, "after": {f: str(getattr(contract, f)) for f in changes}},
     )
     return contract
+
+
+# -- import: staged files of commitments and disbursements (funding.imports) --
+
+
+def _read_import(batch: ImportBatch, file=None):
+    """The batch's file as a table; refused as a whole when it is not a safe CSV/XLSX file
+    with the kind's columns."""
+    source = file if file is not None else batch.file.open("rb")
+    try:
+        return read_table(
+            source,
+            columns=ledger_import.column_specs(batch.kind),
+            required=ledger_import.REQUIRED[batch.kind],
+        )
+    finally:
+        if file is None:
+            source.close()
+
+
+def _is_large(batch: ImportBatch) -> bool:
+    return batch.rows_total > settings.REGIA_IMPORT_ASYNC_ROWS
+
+
+def import_stage(*, uploader: AbstractBaseUser, kind: str, file) -> ImportBatch:
+    """Stage a file of commitments or disbursements for its uploader to preview.
+
+    The file is refused as a whole (ValidationError) when it is too large, not a CSV or XLSX
+    file, a zip bomb, too long, or lacks columns. Otherwise its rows are checked, in the
+    uploader's language: at once, or by the Celery worker when there are more than
+    REGIA_IMPORT_ASYNC_ROWS of them (the batch then shows its progress).
+    """
+    if kind not in ImportBatch.Kind.values:
+        raise ValidationError(_("Unknown kind of import."), code="kind")
+    allowed = ledger_import.can_import(uploader)
+    if not allowed:
+        raise ValidationError(allowed.reason, code="not_allowed")
+    batch = ImportBatch(
+        kind=kind,
+        uploader=uploader,
+        original_name=os.path.basename(getattr(file, "name", "") or "")[:255],
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        expires_at=timezone.now() + timedelta(hours=settings.REGIA_IMPORT_TTL_HOURS),
+    )
+    table = _read_import(batch, file)
+    batch.file_format = table.file_format
+    batch.rows_total = len(table.rows)
+    file.seek(0)
+    batch.file.save(
+        f"{secrets.token_hex(16)}.{table.file_format}", ContentFile(file.read()), save=False
+    )
+    with transaction.atomic():
+        batch.save()
+        audit_record(
+            actor=uploader,
+            verb="import.staged",
+            target=batch,
+            data={"kind": kind, "rows": batch.rows_total, "file": batch.original_name},
+        )
+        if _is_large(batch):
+            transaction.on_commit(lambda: import_tasks.validate_import.delay(batch.pk))
+            return batch
+    return import_validate(batch=batch, table=table)
+
+
+def import_validate(*, batch: ImportBatch, table=None) -> ImportBatch:
+    """Check every row of a staged import (in the task, for a large file), showing progress;
+    the batch ends ready, or invalid with its errors. Running it again starts over."""
+    if batch.status not in (ImportBatch.Status.STAGED, ImportBatch.Status.VALIDATING):
+        return batch
+    batch.status = ImportBatch.Status.VALIDATING
+    batch.rows_validated = 0
+    batch.save(update_fields=["status", "rows_validated", "updated_at"])
+
+    def progress(done: int) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_validated=done)
+
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        try:
+            table = table or _read_import(batch)
+        except ValidationError as error:
+            batch.errors = [{"row": None, "column": "", "message": m} for m in error.messages]
+            outcome = ledger_import.Outcome(errors=batch.errors)
+        else:
+            outcome = ledger_import.check_rows(
+                kind=batch.kind, table=table, uploader=batch.uploader, progress=progress
+            )
+    batch.rows_validated = batch.rows_total
+    batch.rows_new = len(outcome.new)
+    batch.rows_unchanged = outcome.unchanged
+    batch.errors = outcome.errors
+    batch.status = ImportBatch.Status.INVALID if outcome.errors else ImportBatch.Status.READY
+    batch.save()
+    return batch
+
+
+class _RowsNowFail(Exception):
+    def __init__(self, outcome):
+        self.outcome = outcome
+
+
+def import_confirm(*, batch: ImportBatch, actor: AbstractBaseUser) -> ImportBatch:
+    """Import a previewed file, all or nothing, in one transaction.
+
+    Only its uploader confirms it, only while it is ready and has not expired. The rows are
+    checked again under locks (things may have changed since the preview): if one fails now,
+    nothing is written and the batch shows the new errors. A large file is applied by the
+    Celery worker.
+    """
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.uploader_id != actor.pk:
+            raise ValidationError(_("Only whoever uploaded an import confirms it."), code="owner")
+        if batch.status == ImportBatch.Status.READY and batch.expires_at <= timezone.now():
+            batch.status = ImportBatch.Status.EXPIRED
+            batch.save(update_fields=["status", "updated_at"])
+            expired = True
+        else:
+            expired = False
+        if not expired and batch.status != ImportBatch.Status.READY:
+            raise ValidationError(
+                _("This import cannot be confirmed: it is “%(status)s”.")
+                % {"status": batch.get_status_display()},
+                code="status",
+            )
+        if not expired:
+            batch.status = ImportBatch.Status.APPLYING
+            batch.rows_validated = 0
+            batch.save(update_fields=["status", "rows_validated", "updated_at"])
+            if _is_large(batch):
+                transaction.on_commit(lambda: import_tasks.apply_import.delay(batch.pk))
+    if expired:
+        raise ValidationError(_("This import has expired: upload the file again."), code="expired")
+    if _is_large(batch):
+        return batch
+    return import_apply(batch=batch)
+
+
+def import_apply(*, batch: ImportBatch) -> ImportBatch:
+    """Apply a confirmed import (in the task, for a large file); idempotent: only a batch that
+    is being applied is applied, once."""
+    if batch.status != ImportBatch.Status.APPLYING:
+        return batch
+    actor = batch.uploader
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        try:
+            table = _read_import(batch)
+            with transaction.atomic():
+                locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+                if locked.status != ImportBatch.Status.APPLYING:
+                    return locked
+                outcome = ledger_import.check_rows(
+                    kind=batch.kind, table=table, uploader=actor, lock=True
+                )
+                if outcome.errors:
+                    raise _RowsNowFail(outcome)
+                created = ledger_import.apply_rows(
+                    kind=batch.kind, outcome=outcome, actor=actor, batch=batch
+                )
+                locked.status = ImportBatch.Status.APPLIED
+                locked.applied_at = timezone.now()
+                locked.objects_created = created
+                locked.rows_new = created
+                locked.rows_unchanged = outcome.unchanged
+                locked.rows_validated = locked.rows_total
+                locked.errors = []
+                locked.save()
+                audit_record(
+                    actor=actor,
+                    verb="import.applied",
+                    target=locked,
+                    data={"kind": batch.kind, "created": created},
+                )
+                return locked
+        except _RowsNowFail as failure:
+            batch.status = ImportBatch.Status.INVALID
+            batch.errors = failure.outcome.errors
+            batch.rows_new = len(failure.outcome.new)
+            batch.rows_unchanged = failure.outcome.unchanged
+            batch.save()
+            return batch
+        except (ValidationError, IntegrityError) as error:
+            # Someone created the same record meanwhile, or the file is gone: nothing written.
+            batch.status = ImportBatch.Status.FAILED
+            batch.failure = "; ".join(getattr(error, "messages", [str(error)]))
+            batch.save()
+            return batch
+
+
+@transaction.atomic
+def import_discard(*, batch: ImportBatch, actor: AbstractBaseUser) -> None:
+    """The uploader drops a staged import that was not applied: the batch and its file go."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.uploader_id != actor.pk:
+        raise ValidationError(_("Only whoever uploaded an import discards it."), code="owner")
+    if batch.status in (ImportBatch.Status.APPLYING, ImportBatch.Status.APPLIED):
+        raise ValidationError(
+            _("An import being applied, or applied, stays on record."), code="status"
+        )
+    audit_record(actor=actor, verb="import.discarded", target=batch)
+    name = batch.file.name
+    batch.delete()
+    if name:
+        transaction.on_commit(lambda: ImportBatch.file.field.storage.delete(name))
+
+
+def import_purge_expired(*, now=None) -> int:
+    """Past their expiry, imports not yet applied expire, and every import's file is deleted
+    (an applied one stays on record, without its file). Returns how many files went."""
+    now = now or timezone.now()
+    expired = ImportBatch.objects.filter(expires_at__lte=now).exclude(
+        status__in=(ImportBatch.Status.VALIDATING, ImportBatch.Status.APPLYING)
+    )
+    expired.exclude(status__in=(ImportBatch.Status.APPLIED, ImportBatch.Status.EXPIRED)).update(
+        status=ImportBatch.Status.EXPIRED, updated_at=now
+    )
+    purged = 0
+    for batch in expired.exclude(file=""):
+        batch.file.delete(save=False)
+        ImportBatch.objects.filter(pk=batch.pk).update(file="")
+        purged += 1
+    return purged

@@ -15,5 +15,6 @@ urlpatterns = [
         views.agreement_document,
         name="agreement-document",
     ),
+    path("obligations/", views.obligation_list, name="obligation-list"),
     path("data-sharing/", views.data_sharing_list, name="data-sharing-list"),
 ]

@@ -6,7 +6,7 @@ own page, which brings both together, is portal's (``portal:organisation``).
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -172,6 +172,35 @@ def data_sharing_list(request):
     }
     return render_page_or_partial(
         request, "partners/data_sharing_list.html", "partners/_data_sharing_results.html", context
+    )
+
+
+@login_required
+@require_safe
+def obligation_list(request):
+    """What the reader's organisation must do under the agreements it signed, and by when:
+    open obligations first, the most urgent on top, overdue ones said in words; a manager
+    reads those of every agreement they can read."""
+    today = timezone.localdate()
+    obligations = obligations_visible_to(request.user).order_by(
+        F("fulfilled_on").asc(nulls_first=True), "due_on", "pk"
+    )
+    page = _page(request, obligations)
+    for obligation in page.object_list:
+        late = (obligation.fulfilled_on or today) - obligation.due_on
+        obligation.days_late = late.days
+    return render(
+        request,
+        "partners/obligation_list.html",
+        {
+            "page": page,
+            "today": today,
+            "several_organisations": obligations.values("organisation_id").distinct().count() > 1,
+            "crumbs": [
+                (_("Partners"), reverse("partners:organisation-list")),
+                (_("Obligations"), ""),
+            ],
+        },
     )
 
 

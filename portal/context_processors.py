@@ -9,6 +9,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 
 from core.roles import Role
+from funding.selectors import disbursements_awaiting_verification
 from partners.selectors import current_memberships
 from programme.models import ProgrammeAssignment
 from programme.selectors import managed_projects
@@ -26,6 +27,7 @@ class Reader:
     sits_on_council: bool = False
     manages_projects: bool = False
     represents_partner: bool = False
+    disbursements_to_verify: int = 0
 
     @property
     def sees_dashboards(self) -> bool:
@@ -52,14 +54,18 @@ def _reader(user) -> Reader:
     roles = [str(role.label) for role in Role if role.value in group_roles]
     if user.is_superuser:
         roles.insert(0, gettext("Administrator"))
+    manages_programmes = user.is_superuser or ProgrammeAssignment.Role.PROGRAMME_MANAGER in assigned
     return Reader(
         roles=roles,
         organisations=[m.organisation.name for m in memberships],
-        manages_programmes=user.is_superuser
-        or ProgrammeAssignment.Role.PROGRAMME_MANAGER in assigned,
+        manages_programmes=manages_programmes,
         sits_on_council=ProgrammeAssignment.Role.COUNCIL_MEMBER in assigned,
         manages_projects=manages_projects,
         represents_partner=Role.PARTNER_REPRESENTATIVE in group_roles,
+        # One count query, only for who verifies: the menu shows what awaits them.
+        disbursements_to_verify=(
+            disbursements_awaiting_verification(user).count() if manages_programmes else 0
+        ),
     )
 
 

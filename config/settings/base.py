@@ -212,6 +212,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 
+# Imports (funding.imports): files are capped before they are parsed, a staged import
+# expires, and a file of more than REGIA_IMPORT_ASYNC_ROWS rows is checked and applied by the
+# Celery worker while its page shows the progress.
+REGIA_IMPORT_MAX_BYTES = min(
+    env.int("REGIA_IMPORT_MAX_BYTES", default=REGIA_UPLOAD_MAX_BYTES), REGIA_UPLOAD_MAX_BYTES
+)
+REGIA_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "REGIA_IMPORT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+REGIA_IMPORT_MAX_COMPRESSION_RATIO = env.int("REGIA_IMPORT_MAX_COMPRESSION_RATIO", default=200)
+REGIA_IMPORT_MAX_ROWS = env.int("REGIA_IMPORT_MAX_ROWS", default=100_000)
+REGIA_IMPORT_ASYNC_ROWS = env.int("REGIA_IMPORT_ASYNC_ROWS", default=2_000)
+REGIA_IMPORT_TTL_HOURS = env.int("REGIA_IMPORT_TTL_HOURS", default=24)
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-imports": {
+        "task": "funding.tasks.purge_expired_imports",
+        "schedule": timedelta(hours=1),
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

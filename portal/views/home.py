@@ -1,6 +1,9 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from funding.models import Commitment, Disbursement
+from funding.selectors import disbursements_awaiting_verification, fully_visible_commitments
+from partners.models import Membership
 from partners.selectors import current_memberships
 from programme.models import Milestone, Programme, Project
 from programme.selectors import assigned_programmes, managed_projects
@@ -45,6 +48,29 @@ def _your_work(user) -> dict:
         "your_programmes": list(programmes[:10]),
         "your_projects": managed,
         "organisation_projects": list(organisation_projects[:10]),
+        **_your_ledger_work(user),
+    }
+
+
+def _your_ledger_work(user) -> dict:
+    """The co-financing that waits on the user: for a partner's representative, its pledges
+    to confirm and its declarations awaiting the finance office; for a programme manager,
+    the disbursements to verify."""
+    represented = current_memberships(user).filter(role=Membership.Role.REPRESENTATIVE)
+    own = fully_visible_commitments(user).filter(
+        organisation__in=represented.values("organisation")
+    )
+    pledges = own.filter(status=Commitment.Status.PLEDGED).select_related(
+        "organisation", "project", "plan_action"
+    )
+    declared = Disbursement.objects.filter(
+        commitment__in=own.values("pk"), status=Disbursement.Status.DECLARED
+    ).select_related("commitment__organisation", "commitment__project", "commitment__plan_action")
+    to_verify = disbursements_awaiting_verification(user).exclude(declared_by=user)
+    return {
+        "pledges_to_confirm": list(pledges.order_by("year", "pk")[:10]),
+        "declared_awaiting": list(declared.order_by("created_at", "pk")[:10]),
+        "disbursements_to_verify": to_verify.count(),
     }
 
 

@@ -63,3 +63,62 @@ def png_claiming(width: int, height: int) -> bytes:
         + _chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
         + _chunk(b"IEND", b"")
     )
+
+
+# -- import files --
+
+
+def csv_file(rows: list[list[object]], *, delimiter: str = ";", bom: bool = False) -> bytes:
+    """A CSV file (UTF-8, RFC 4180) of ``rows``, the first being the header."""
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows(rows)
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+def xlsx_file(rows: list[list[object]]) -> bytes:
+    """An XLSX workbook whose first sheet holds ``rows``."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def xlsx_replacing_sheet(workbook: bytes, sheet_xml: bytes, *, compresslevel: int = 9) -> bytes:
+    """``workbook`` with its first sheet's XML replaced (a bomb, an entity attack)."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as target:
+        for member in source.infolist():
+            data = source.read(member.filename)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = sheet_xml
+            target.writestr(member.filename, data)
+    return out.getvalue()
+
+
+def xlsx_bomb(workbook: bytes, *, megabytes: int = 40) -> bytes:
+    """A workbook whose sheet inflates to ``megabytes`` of repeated bytes: a zip bomb."""
+    return xlsx_replacing_sheet(workbook, b"<" + b"a" * (megabytes * 1024 * 1024))
+
+
+BILLION_LAUGHS_SHEET = b"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY xxe SYSTEM "file:///etc/passwd">
+]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;&xxe;</t></is></c></row></sheetData>
+</worksheet>"""

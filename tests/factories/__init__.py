@@ -6,6 +6,7 @@ from tests.factories.funding import (
     ContractFactory,
     DisbursementFactory,
     FundSourceFactory,
+    ImportBatchFactory,
     TransactionFactory,
 )
 from tests.factories.partners import (
@@ -51,6 +52,7 @@ __all__ = [
     "DecisionFactory",
     "DisbursementFactory",
     "FundSourceFactory",
+    "ImportBatchFactory",
     "IndicatorFactory",
     "MeasurementFactory",
     "MeetingFactory",

@@ -3,7 +3,15 @@ from decimal import Decimal
 
 import factory
 
-from funding.models import Allocation, Commitment, Contract, Disbursement, FundSource, Transaction
+from funding.models import (
+    Allocation,
+    Commitment,
+    Contract,
+    Disbursement,
+    FundSource,
+    ImportBatch,
+    Transaction,
+)
 from programme.models import AuthorisingAct
 from tests.factories.partners import OrganisationFactory
 from tests.factories.programme import ProgrammeFactory, ProjectFactory
@@ -65,6 +73,7 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
 
 class DisbursementFactory(factory.django.DjangoModelFactory):
     commitment = factory.SubFactory(CommitmentFactory, status=C.CONFIRMED)
+    organisation = factory.SelfAttribute("commitment.organisation")
     amount = Decimal("10000.00")
     disbursed_on = datetime.date(2024, 5, 2)
     status = Disbursement.Status.DECLARED
@@ -103,3 +112,18 @@ class TransactionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Transaction
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    """A staged import of commitments, still to be checked."""
+
+    kind = ImportBatch.Kind.COMMITMENTS
+    uploader = factory.SubFactory(UserFactory)
+    original_name = "impegni.csv"
+    file_format = ImportBatch.Format.CSV
+    expires_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=24)
+    )
+
+    class Meta:
+        model = ImportBatch

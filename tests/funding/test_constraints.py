@@ -80,6 +80,16 @@ def _disbursement(**fields):
     )
 
 
+def _disbursement_with_a_taken_partner_reference():
+    first = DisbursementFactory(external_reference="GIDA-PAY-1")
+    return DisbursementFactory.build(
+        commitment=first.commitment,
+        organisation=first.organisation,
+        declared_by=UserFactory(),
+        external_reference="GIDA-PAY-1",
+    )
+
+
 def _contract(**fields):
     return ContractFactory.build(project=ProjectFactory(), supplier=OrganisationFactory(), **fields)
 
@@ -128,6 +138,9 @@ VIOLATIONS = [
     ),
     Violation("commitment_external_reference_unique", _commitment_with_a_taken_partner_reference),
     Violation("disbursement_amount_positive", lambda: _disbursement(amount=Decimal("0.00"))),
+    Violation(
+        "disbursement_external_reference_unique", _disbursement_with_a_taken_partner_reference
+    ),
     Violation(
         "disbursement_rejection_has_reason",
         lambda: _disbursement(status=Disbursement.Status.REJECTED, rejection_reason=""),

@@ -1,0 +1,69 @@
+"""The form with which a programme manager allocates money from a fund source to a project.
+
+It only collects and checks the input; ``funding.services.allocation_create`` holds the rules
+(never beyond what the source has left, source and project in the same programme, once per
+source, project and year) and its refusals show on the form.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.db.models import OuterRef
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import RegiaForm
+from core.models import year_choices
+from core.money import euro
+from funding.ledger import subquery_sum
+from funding.models import Allocation, FundSource
+from programme.models import Programme, Project
+
+
+class FundSourceChoiceField(forms.ModelChoiceField):
+    """Each source says what it has left, and whether it is private investment."""
+
+    def label_from_instance(self, source: FundSource) -> str:
+        label = gettext("%(source)s — %(available)s left") % {
+            "source": source.name,
+            "available": euro(source.total - source.allocated),
+        }
+        if source.is_off_budget:
+            label += " " + gettext("(private investment, outside the municipal budget)")
+        return label
+
+
+class AllocationForm(RegiaForm):
+    fund_source = FundSourceChoiceField(label=_("Fund source"), queryset=FundSource.objects.none())
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())
+    year = forms.TypedChoiceField(label=_("Financial year"), coerce=int, choices=())
+    amount = forms.DecimalField(
+        label=_("Amount (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("No more than what the fund source has left to allocate."),
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fund_source"].queryset = (
+            FundSource.objects.filter(programme=programme)
+            .annotate(
+                allocated=subquery_sum(
+                    Allocation.objects.filter(fund_source=OuterRef("pk")), "fund_source"
+                )
+            )
+            .order_by("name")
+        )
+        # A cancelled or completed project receives no more money.
+        self.fields["project"].queryset = (
+            Project.objects.filter(programme=programme)
+            .exclude(status__in=Project.CLOSED_STATUSES)
+            .order_by("title")
+        )
+        self.fields["year"].choices = [("", "—"), *year_choices()]
