@@ -46,7 +46,8 @@ CSV = "csv"
 EXCEL_ITALIA = "excel-it"
 XLSX = "xlsx"
 FORMATS = (CSV, EXCEL_ITALIA, XLSX)
-EXTENSIONS = {CSV: "csv", EXCEL_ITALIA: "csv", XLSX: "xlsx"}
+# Both CSVs end in .csv; the Excel Italia one says so in its name, so the two never collide.
+SUFFIXES = {CSV: ".csv", EXCEL_ITALIA: "-excel-italia.csv", XLSX: ".xlsx"}
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -248,8 +249,8 @@ def export_response(
     file_stem: str,
     title: str,
 ):
-    """The table in ``fmt`` (one of ``FORMATS``), as ``<file_stem>.<extension>``."""
-    filename = f"{file_stem}.{EXTENSIONS[fmt]}"
+    """The table in ``fmt`` (one of ``FORMATS``), as ``<file_stem><suffix>``."""
+    filename = f"{file_stem}{SUFFIXES[fmt]}"
     if fmt == XLSX:
         return xlsx_response(columns, rows, filename=filename, title=title)
     return csv_response(columns, rows, filename=filename, excel_italia=fmt == EXCEL_ITALIA)

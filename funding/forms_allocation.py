@@ -11,11 +11,11 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import RegiaForm
-from core.models import year_choices
 from core.money import euro
 from funding.ledger import subquery_sum
 from funding.models import Allocation, FundSource
@@ -66,4 +66,13 @@ class AllocationForm(RegiaForm):
             .exclude(status__in=Project.CLOSED_STATUSES)
             .order_by("title")
         )
-        self.fields["year"].choices = [("", "—"), *year_choices()]
+        self.fields["year"].choices = [("", "—"), *_programme_years(programme)]
+
+
+def _programme_years(programme: Programme) -> list[tuple[int, str]]:
+    """The programme's years, from its start to its end (a few years around today when it
+    does not say), as the year field offers them."""
+    this_year = timezone.localdate().year
+    first = programme.starts_on.year if programme.starts_on else this_year - 5
+    last = programme.ends_on.year if programme.ends_on else this_year + 5
+    return [(year, str(year)) for year in range(first, max(first, last) + 1)]

@@ -230,10 +230,9 @@ def test_every_table_in_every_format_is_a_download(client, manager, programme, l
     assert response.status_code == 200
     assert response.streaming
     today = timezone.localdate().isoformat()
-    extension = "xlsx" if fmt == exports.XLSX else "csv"
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="regia-')
-    assert disposition.endswith(f'-innovare-livorno-{today}.{extension}"')
+    assert disposition.endswith(f'-innovare-livorno-{today}{exports.SUFFIXES[fmt]}"')
     labels = [str(column.label) for column in TABLES[table].columns]
     if fmt == exports.XLSX:
         assert response["Content-Type"] == exports.XLSX_CONTENT_TYPE

@@ -21,6 +21,7 @@ from funding.models import (
 )
 from funding.selectors import commitments_visible_to
 from programme.models import StatusChange
+from programme.workflow import status_history
 from tests.core import files
 from tests.factories import CommitmentFactory, OrganisationFactory, ProjectFactory
 
@@ -94,10 +95,15 @@ def test_a_clean_file_is_ready_then_applied_with_every_effect(partner, project, 
         assert (
             CommitmentGroupObjectPermission.objects.filter(content_object=commitment).count() == 2
         )
-    steps = StatusChange.objects.filter(object_id=confirmed.pk).values_list(
-        "from_status", "to_status"
-    )
-    assert list(steps) == [("", "pledged"), ("pledged", "confirmed")]
+    steps = status_history(confirmed).values_list("from_status", "to_status", "actor")
+    assert list(steps) == [
+        ("", "pledged", partner_rep.pk),
+        ("pledged", "confirmed", partner_rep.pk),
+    ]
+    pledged = AuditEntry.objects.get(verb="commitment.pledged", target_id=str(pledge.pk))
+    assert (pledged.actor, pledged.target_repr) == (partner_rep, str(pledge))
+    assert pledged.data == {"amount": "1234.56", "import": batch.pk}
+    assert partner_rep.has_perm("funding.change_commitment", pledge)
     verbs = AuditEntry.objects.filter(target_type="funding.commitment").values_list(
         "verb", flat=True
     )
