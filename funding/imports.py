@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -163,6 +164,13 @@ def _choice(choices) -> Callable[[object], str]:
     return parse
 
 
+def _amount(cell: object) -> Decimal:
+    """A positive amount: the services' rule, said at once with the row's other cell errors."""
+    amount = parse_decimal(cell)
+    check_amount_positive(amount)
+    return amount
+
+
 PARSERS: dict[str, Callable[[object], object]] = {
     "id": parse_integer,
     "organisation_tax_code": _tax_code,
@@ -173,7 +181,7 @@ PARSERS: dict[str, Callable[[object], object]] = {
     "plan_action_id": parse_integer,
     "year": parse_integer,
     "kind": _choice(Commitment.Kind),
-    "amount": parse_decimal,
+    "amount": _amount,
     "subject_to_budget_availability": parse_boolean,
     "act_reference": _text,
     "description": _text,
@@ -217,6 +225,10 @@ class _Errors:
         self.items.append(
             {"row": row, "column": self.headers.get(code, ""), "message": str(message)}
         )
+
+    def in_row_order(self) -> list[dict]:
+        """The errors row by row (the checks run in passes, each finding its own rows)."""
+        return sorted(self.items, key=lambda item: item["row"])
 
     def add_validation(self, row: int, error: ValidationError, default_code: str = "") -> None:
         if hasattr(error, "error_dict"):
@@ -500,7 +512,7 @@ def _check_commitments(*, table, uploader, lock, progress) -> Outcome:
         else:
             outcome.unchanged += 1
     progress(len(table.rows))
-    outcome.errors = errors.items
+    outcome.errors = errors.in_row_order()
     return outcome
 
 
@@ -649,7 +661,7 @@ def _check_disbursements(*, table, uploader, lock, progress) -> Outcome:
         pending[commitment.pk] += disbursement.amount
         outcome.new.append(disbursement)
     progress(len(table.rows))
-    outcome.errors = errors.items
+    outcome.errors = errors.in_row_order()
     return outcome
 
 

@@ -198,6 +198,27 @@ def test_negative_amounts_are_refused_with_the_services_message(partner, project
     assert messages(batch) == [(2, "amount", "The amount must be positive.")]
 
 
+def test_every_error_of_a_row_is_listed_row_by_row(partner, project, partner_rep):
+    batch = stage(
+        partner_rep,
+        commitments_csv(
+            partner,
+            project,
+            {"amount": "1.000,00", "project_id": "999999"},
+            {"amount": "-250", "kind": "maybe"},
+        ),
+    )
+
+    rows = [row for row, _column, _message in messages(batch)]
+    assert rows == sorted(rows)
+    # The second row's two bad cells are both said, not only the first one found.
+    assert [(column, message) for row, column, message in messages(batch) if row == 3] == [
+        ("kind", "“maybe” is not one of: " + ", ".join(map(str, Commitment.Kind.labels)) + "."),
+        ("amount", "The amount must be positive."),
+    ]
+    assert not Commitment.objects.exists()
+
+
 def test_a_duplicate_row_is_an_error_on_the_second_one(partner, project, partner_rep):
     batch = stage(
         partner_rep,
