@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 
 @dataclass(frozen=True)
 class Allowed:
@@ -20,3 +22,9 @@ class Allowed:
     @classmethod
     def no(cls, reason: str) -> Allowed:
         return cls(False, reason)
+
+
+def require(allowed: Allowed) -> None:
+    """Refuse a page with 403 and the predicate's reason (templates/403.html shows it)."""
+    if not allowed:
+        raise PermissionDenied(allowed.reason)

@@ -225,22 +225,17 @@ def reconciliation_pivot(programme: Programme, *, year: int | None = None) -> pd
     instances, with no query of its own; it stays inside funding (exports and reports take
     the rows)."""
     rows, by_source = _project_year_rows(programme, year)
-    index = ["project_id", "year"]
-    frame = pd.DataFrame(rows, columns=[*index, "project", *PROJECT_YEAR_MEASURES])
-    # Plan actions have no allocations: their rows keep a null project id in the index.
-    frame = frame.set_index(index)
-    if not by_source:
-        return frame
-    # One allocation per source, project and year: a pivot with nothing to aggregate.
-    allocations = pd.DataFrame(by_source, columns=[*index, "source", "amount"]).pivot(
-        index=index, columns="source", values="amount"
-    )
-    allocations = allocations[sorted(allocations.columns)].astype(object)
-    frame = frame.join(allocations)
-    frame[allocations.columns] = frame[allocations.columns].where(
-        frame[allocations.columns].notna(), ZERO
-    )
-    return frame
+    frame = pd.DataFrame(rows, columns=["project_id", "year", "project", *PROJECT_YEAR_MEASURES])
+    # One allocation per source, project and year: each source's column is read off directly
+    # (plan actions have no allocations; their rows keep a null project id in the index).
+    amounts = {
+        (project_id, year_, source): amount for project_id, year_, source, amount in by_source
+    }
+    for source in sorted({source for _project, _year, source, _amount in by_source}):
+        frame[source] = [
+            amounts.get((row["project_id"], row["year"], source), ZERO) for row in rows
+        ]
+    return frame.set_index(["project_id", "year"])
 
 
 # -- per fund source ----------------------------------------------------------------------

@@ -261,6 +261,12 @@ class Commitment(TimeStampedModel):
                 code="not_confirmed",
             )
 
+    def declared_or_verified(self):
+        """Money declared or verified on this commitment so far (rejected money is not)."""
+        return self.disbursements.exclude(status=Disbursement.Status.REJECTED).aggregate(
+            total=money_sum("amount")
+        )["total"]
+
     def check_room(self, amount, *, already) -> None:
         """Money ``already`` declared or verified, plus ``amount``, stays within the commitment.
 

@@ -209,10 +209,7 @@ def disbursement_declare(
     commitment.check_takes_money()
     check_amount_positive(amount)
     Disbursement.check_date(disbursed_on)
-    pending = commitment.disbursements.exclude(status=Disbursement.Status.REJECTED).aggregate(
-        total=money_sum("amount")
-    )["total"]
-    commitment.check_room(amount, already=pending)
+    commitment.check_room(amount, already=commitment.declared_or_verified())
     disbursement = Disbursement(
         commitment=commitment,
         organisation_id=commitment.organisation_id,

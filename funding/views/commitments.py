@@ -16,7 +16,7 @@ from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -30,7 +30,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.audit import audit_record
 from core.htmx import render_page_or_partial
 from core.money import money_sum
-from core.permissions import Allowed
+from core.permissions import Allowed, require
 from core.uploads import private_file_response
 from funding import services
 from funding.forms import (
@@ -84,12 +84,6 @@ NEXT_STEP = {
 DECLARABLE = (C.CONFIRMED, C.PARTLY_DISBURSED)
 
 
-def _check(allowed: Allowed) -> None:
-    """Refuse with 403 and the predicate's reason (templates/403.html shows it)."""
-    if not allowed:
-        raise PermissionDenied(allowed.reason)
-
-
 def _detail_url(commitment: Commitment) -> str:
     return reverse("funding:commitment-detail", args=[commitment.pk])
 
@@ -114,10 +108,7 @@ def _visible_commitment(request, pk: int, scope=fully_visible_commitments) -> Co
 
 def _room(commitment: Commitment):
     """What is left to declare: the amount less every disbursement not rejected."""
-    pending = commitment.disbursements.exclude(status=D.REJECTED).aggregate(
-        total=money_sum("amount")
-    )["total"]
-    return commitment.amount - pending
+    return commitment.amount - commitment.declared_or_verified()
 
 
 # -- the list --------------------------------------------------------------------------------
@@ -159,7 +150,7 @@ def commitment_list(request):
     """The commitments the reader follows in full: a partner's organisation's, a manager's
     programmes', grouped by project or plan action and year, with what is declared and what
     is verified; filtered by year, status and (for who sees several) organisation."""
-    _check(can_use_partner_portal(request.user))
+    require(can_use_partner_portal(request.user))
     visible = fully_visible_commitments(request.user)
     form = CommitmentFilterForm(request.GET or None, commitments=visible)
     chosen = form.filter(visible)
@@ -221,11 +212,11 @@ def commitment_pledge(request):
     """A partner pledges co-financing for a project or a plan action (a manager may record it
     for a partner of their programme)."""
     user = request.user
-    _check(can_use_partner_portal(user))
+    require(can_use_partner_portal(user))
     form = CommitmentForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _check(can_pledge_commitment(user, Commitment(**data)))
+        require(can_pledge_commitment(user, Commitment(**data)))
         try:
             commitment = services.commitment_pledge(actor=user, **data)
         except ValidationError as error:
@@ -251,7 +242,7 @@ def commitment_pledge(request):
 def commitment_edit(request, pk: int):
     """The partner changes its pledge while it is only a pledge."""
     commitment = _visible_commitment(request, pk)
-    _check(can_change_commitment(request.user, commitment))
+    require(can_change_commitment(request.user, commitment))
     form = CommitmentForm(request.POST or None, instance=copy.copy(commitment), user=request.user)
     refusal = ""
     if commitment.status != C.PLEDGED:
@@ -438,7 +429,7 @@ def _step_page(request, commitment, form, *, template, title, save, done):
 def commitment_confirm(request, pk: int):
     """Turn the pledge into a firm commitment, with the reference of the partner's budget act."""
     commitment = _visible_commitment(request, pk)
-    _check(can_move_commitment(request.user, commitment))
+    require(can_move_commitment(request.user, commitment))
     return _step_page(
         request,
         commitment,
@@ -457,7 +448,7 @@ def commitment_confirm(request, pk: int):
 def commitment_withdraw(request, pk: int):
     """Withdraw a commitment that has received no money, saying why."""
     commitment = _visible_commitment(request, pk)
-    _check(can_move_commitment(request.user, commitment))
+    require(can_move_commitment(request.user, commitment))
     return _step_page(
         request,
         commitment,
@@ -485,7 +476,7 @@ def disbursement_declare(request, pk: int):
     """The partner declares money paid or spent on its confirmed commitment, with evidence;
     it counts once the finance office verifies it."""
     commitment = _visible_commitment(request, pk)
-    _check(can_declare_disbursement(request.user, commitment))
+    require(can_declare_disbursement(request.user, commitment))
     form = DisbursementForm(request.POST or None, request.FILES or None)
     refusal = ""
     if commitment.status not in DECLARABLE:

@@ -9,7 +9,6 @@ are those the user may read on the pages, never more.
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from core import exports
 from core.audit import audit_record
+from core.permissions import require
 from funding.exports import TABLES, ExportTable, Filters
 from programme.selectors import programmes_visible_to
 
@@ -115,9 +115,7 @@ def export(request, table: str, fmt: str):
         programme = programmes_visible_to(request.user).filter(pk=programme_id).first()
         if programme is None:
             raise Http404
-    allowed = spec.may_export(request.user, programme)
-    if not allowed:
-        raise PermissionDenied(allowed.reason)
+    require(spec.may_export(request.user, programme))
     filters = Filters(
         programme=programme,
         year=form.cleaned_data["year"],

@@ -13,7 +13,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from openpyxl import Workbook
 
 from core.htmx import vary_on_htmx, wants_partial
+from core.permissions import require
 from funding import services
 from funding.forms_import import ImportForm
 from funding.imports import REQUIRED, can_import, importable_columns
@@ -35,9 +36,7 @@ TEMPLATE_FORMATS = ("csv", "xlsx")
 
 
 def _check_may_import(user) -> None:
-    allowed = can_import(user)
-    if not allowed:
-        raise PermissionDenied(allowed.reason)
+    require(can_import(user))
 
 
 def _own_batch(request, pk: int) -> ImportBatch:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.forms import RegiaForm
 from core.htmx import render_page_or_partial, wants_partial
 from core.money import ZERO, euro
-from core.permissions import Allowed
+from core.permissions import require
 from funding import ledger
 from funding.forms_allocation import AllocationForm
 from funding.models import Allocation
@@ -39,16 +39,11 @@ from programme.selectors import managed_programmes, programmes_visible_to
 PAGE_SIZE = 50
 
 
-def _check(allowed: Allowed) -> None:
-    if not allowed:
-        raise PermissionDenied(allowed.reason)
-
-
 def _programme(request, slug: str) -> Programme:
     programme = get_object_or_404(
         programmes_visible_to(request.user).select_related("owner"), slug=slug
     )
-    _check(can_view_reconciliation(request.user, programme))
+    require(can_view_reconciliation(request.user, programme))
     return programme
 
 
@@ -204,7 +199,7 @@ def allocation_create_view(request, slug: str):
     form = AllocationForm(request.POST or None, initial=initial, programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        _check(
+        require(
             can_create_allocation(
                 request.user, Allocation(fund_source=data["fund_source"], project=data["project"])
             )

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.permissions import Allowed
+from core.permissions import require
 from funding import services
 from funding.forms import RejectForm
 from funding.models import Disbursement
@@ -21,11 +21,6 @@ from funding.permissions import can_open_verification_queue, can_review_disburse
 from funding.selectors import disbursements_awaiting_verification, reviewable_disbursements
 
 PAGE_SIZE = 50
-
-
-def _check(allowed: Allowed) -> None:
-    if not allowed:
-        raise PermissionDenied(allowed.reason)
 
 
 def _reviewable(request, pk: int) -> Disbursement:
@@ -36,7 +31,7 @@ def _reviewable(request, pk: int) -> Disbursement:
         ),
         pk=pk,
     )
-    _check(can_review_disbursement(request.user, disbursement))
+    require(can_review_disbursement(request.user, disbursement))
     return disbursement
 
 
@@ -44,7 +39,7 @@ def _reviewable(request, pk: int) -> Disbursement:
 @require_safe
 def disbursement_queue(request):
     """What the finance office has to verify, oldest declaration first."""
-    _check(can_open_verification_queue(request.user))
+    require(can_open_verification_queue(request.user))
     disbursements = (
         disbursements_awaiting_verification(request.user)
         .select_related(

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.permissions import Allowed
+from core.permissions import require
 from partners.selectors import user_organisations
 from programme import services
 from programme.forms import (
@@ -61,12 +61,6 @@ form_methods = require_http_methods(["GET", "POST"])
 
 
 # -- shared steps ------------------------------------------------------------------------
-
-
-def _check(allowed: Allowed) -> None:
-    """Refuse with 403 and the predicate's reason (templates/403.html shows it)."""
-    if not allowed:
-        raise PermissionDenied(allowed.reason)
 
 
 def _url(name: str, *args) -> str:
@@ -183,7 +177,7 @@ def _visible_project(request, pk: int) -> Project:
     project = get_object_or_404(
         projects_visible_to(request.user).select_related("programme__owner"), pk=pk
     )
-    _check(can_change_project(request.user, project))
+    require(can_change_project(request.user, project))
     return project
 
 
@@ -196,11 +190,11 @@ def programme_create(request):
     """A programme manager opens a draft programme for their organisation and manages it."""
     user = request.user
     owner = user_organisations(user).order_by("name").first()
-    _check(can_create_programme(user, Programme(owner=owner)))
+    require(can_create_programme(user, Programme(owner=owner)))
     form = ProgrammeForm(request.POST or None, user=user)
 
     def save(data):
-        _check(can_create_programme(user, Programme(owner=data["owner"])))
+        require(can_create_programme(user, Programme(owner=data["owner"])))
         return services.programme_create_with_manager(
             actor=user, manager=None if user.is_superuser else user, **data
         )
@@ -221,7 +215,7 @@ def programme_create(request):
 @form_methods
 def programme_edit(request, slug: str):
     programme = get_object_or_404(programmes_visible_to(request.user), slug=slug)
-    _check(can_change_programme(request.user, programme))
+    require(can_change_programme(request.user, programme))
     form = ProgrammeForm(request.POST or None, instance=copy.copy(programme), user=request.user)
     return _form_page(
         request,
@@ -243,7 +237,7 @@ def programme_edit(request, slug: str):
 @require_POST
 def programme_publish(request, slug: str):
     programme = get_object_or_404(programmes_visible_to(request.user), slug=slug)
-    _check(can_change_programme(request.user, programme))
+    require(can_change_programme(request.user, programme))
     try:
         programme = services.programme_publish(programme=programme, actor=request.user)
     except ValidationError as error:
@@ -260,7 +254,7 @@ def programme_publish(request, slug: str):
 @form_methods
 def plan_create(request, slug: str):
     programme = get_object_or_404(programmes_visible_to(request.user), slug=slug)
-    _check(can_change_programme(request.user, programme))
+    require(can_change_programme(request.user, programme))
     form = PlanForm(request.POST or None)
     return _form_page(
         request,
@@ -288,7 +282,7 @@ def plan_edit(request, pk: int):
         .prefetch_related("phases__actions__thematic_area", "phases__actions__projects"),
         pk=pk,
     )
-    _check(can_change_plan(request.user, plan))
+    require(can_change_plan(request.user, plan))
     form = PlanForm(request.POST or None, instance=copy.copy(plan))
     return _form_page(
         request,
@@ -308,7 +302,7 @@ def plan_edit(request, pk: int):
 @require_POST
 def plan_publish(request, pk: int):
     plan = get_object_or_404(plans_visible_to(request.user).select_related("programme"), pk=pk)
-    _check(can_change_plan(request.user, plan))
+    require(can_change_plan(request.user, plan))
     try:
         plan = services.plan_publish(plan=plan, actor=request.user)
     except ValidationError as error:
@@ -326,7 +320,7 @@ def _plan_hub(plan) -> str:
 @form_methods
 def plan_phase_create(request, pk: int):
     plan = get_object_or_404(plans_visible_to(request.user).select_related("programme"), pk=pk)
-    _check(can_change_plan(request.user, plan))
+    require(can_change_plan(request.user, plan))
     form = PlanPhaseForm(request.POST or None, plan=plan)
     return _form_page(
         request,
@@ -348,7 +342,7 @@ def plan_phase_edit(request, pk: int):
         plan_phases_visible_to(request.user).select_related("plan__programme"), pk=pk
     )
     plan = phase.plan
-    _check(can_change_plan(request.user, plan))
+    require(can_change_plan(request.user, plan))
     form = PlanPhaseForm(request.POST or None, instance=copy.copy(phase), plan=plan)
     return _form_page(
         request,
@@ -376,7 +370,7 @@ def plan_action_create(request, pk: int):
         plan_phases_visible_to(request.user).select_related("plan__programme"), pk=pk
     )
     plan = phase.plan
-    _check(can_change_plan(request.user, plan))
+    require(can_change_plan(request.user, plan))
     form = PlanActionForm(request.POST or None, phase=phase, user=request.user)
 
     def save(data):
@@ -406,7 +400,7 @@ def plan_action_edit(request, pk: int):
     )
     phase: PlanPhase = action.phase
     plan = phase.plan
-    _check(can_change_plan(request.user, plan))
+    require(can_change_plan(request.user, plan))
     form = PlanActionForm(
         request.POST or None, instance=copy.copy(action), phase=phase, user=request.user
     )
@@ -448,13 +442,13 @@ def project_create(request):
             programme = managed_programmes(user).filter(pk=chosen).first() or programme
     # Without a programme yet, asked about the first the reader manages (if any).
     candidate = programme or managed_programmes(user).order_by("name").first() or Programme()
-    _check(can_create_project(user, Project(programme=candidate)))
+    require(can_create_project(user, Project(programme=candidate)))
     form = ProjectForm(request.POST or None, user=user, programme=programme)
 
     def save(data):
         fields = dict(data)
         challenges = list(fields.pop("challenges", []))
-        _check(can_create_project(user, Project(programme=fields["programme"])))
+        require(can_create_project(user, Project(programme=fields["programme"])))
         return services.project_propose(actor=user, challenges=challenges, **fields)
 
     return _form_page(
@@ -534,7 +528,7 @@ def milestone_edit(request, pk: int):
         milestones_visible_to(request.user).select_related("project__programme"), pk=pk
     )
     project = milestone.project
-    _check(can_change_project(request.user, project))
+    require(can_change_project(request.user, project))
     form = MilestoneForm(request.POST or None, instance=copy.copy(milestone))
     return _project_form_page(
         request,
@@ -571,7 +565,7 @@ def indicator_edit(request, pk: int):
         indicators_visible_to(request.user).select_related("project__programme"), pk=pk
     )
     project = indicator.project
-    _check(can_change_project(request.user, project))
+    require(can_change_project(request.user, project))
     form = IndicatorForm(request.POST or None, instance=copy.copy(indicator), project=project)
     return _project_form_page(
         request,
@@ -592,7 +586,7 @@ def measurement_create(request, pk: int):
         indicators_visible_to(request.user).select_related("project__programme"), pk=pk
     )
     project = indicator.project
-    _check(can_change_project(request.user, project))
+    require(can_change_project(request.user, project))
     form = MeasurementForm(request.POST or None, indicator=indicator)
     return _project_form_page(
         request,
@@ -633,7 +627,7 @@ def risk_edit(request, pk: int):
         risks_visible_to(request.user).select_related("project__programme__owner"), pk=pk
     )
     project = risk.project
-    _check(can_change_project(request.user, project))
+    require(can_change_project(request.user, project))
     form = RiskForm(request.POST or None, instance=copy.copy(risk), project=project)
     return _project_form_page(
         request,

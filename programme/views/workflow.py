@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.htmx import render_page_or_partial
+from core.permissions import require
 from programme import services
 from programme.forms_workflow import ProjectTransitionForm
 from programme.models import Project
@@ -49,9 +50,7 @@ def project_transition(request, pk: int):
     project = get_object_or_404(
         projects_visible_to(request.user).select_related("programme"), pk=pk
     )
-    allowed = can_move_project(request.user, project)
-    if not allowed:
-        raise PermissionDenied(allowed.reason)
+    require(can_move_project(request.user, project))
 
     if request.method == "POST":
         form = ProjectTransitionForm(request.POST, project=project)
@@ -108,9 +107,7 @@ def _milestone_step(request, pk: int, service, done: str):
     milestone = get_object_or_404(
         milestones_visible_to(request.user).select_related("project__programme"), pk=pk
     )
-    allowed = can_change_project(request.user, milestone.project)
-    if not allowed:
-        raise PermissionDenied(allowed.reason)
+    require(can_change_project(request.user, milestone.project))
     error = ""
     try:
         milestone = service(milestone=milestone, actor=request.user)
