@@ -278,3 +278,32 @@ def screenshot(request: pytest.FixtureRequest, page: Page):
         return path
 
     return take
+
+
+DOCS_SCREENSHOTS = REPO / "docs" / "screenshots"
+# A README image need not be a whole page: the top of a long page says what it is.
+DOCS_MAX_HEIGHT = 2000
+
+
+@pytest.fixture
+def shoot(page: Page, screenshot):
+    """``shoot(name)`` checks the page (one h1, axe) and photographs it; with
+    REGIA_DOCS_SCREENSHOTS=1 (tests/browser/screenshots.py) it also refreshes
+    docs/screenshots/<name>.png, unless ``docs=False``."""
+    write_docs = os.environ.get("REGIA_DOCS_SCREENSHOTS") == "1"
+
+    def take(name: str, *, docs: bool = True) -> None:
+        expect(page.locator("h1")).to_have_count(1)
+        assert_accessible(page)
+        screenshot(name)
+        if docs and write_docs:
+            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            width = page.viewport_size["width"]
+            height = page.evaluate("() => document.documentElement.scrollHeight")
+            page.screenshot(
+                path=DOCS_SCREENSHOTS / f"{name}.png",
+                full_page=True,
+                clip={"x": 0, "y": 0, "width": width, "height": min(height, DOCS_MAX_HEIGHT)},
+            )
+
+    return take

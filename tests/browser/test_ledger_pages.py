@@ -5,7 +5,6 @@ Each page must be accessible (axe, WCAG 2.1 A and AA), have one h1 and report no
 tests/browser/screenshots.py`` sets) the main ones also refresh docs/screenshots/ledger-*.png.
 """
 
-import os
 import re
 
 import pytest
@@ -17,40 +16,11 @@ from portal.demo.prato import SLUG
 from programme.models import Project
 from tests.browser.conftest import (
     PHONE,
-    REPO,
-    assert_accessible,
     assert_no_horizontal_scroll,
     login,
 )
 
 pytestmark = pytest.mark.usefixtures("demo")
-
-DOCS_SCREENSHOTS = REPO / "docs" / "screenshots"
-# As for the main pages: the top of a long page says what it is.
-DOCS_MAX_HEIGHT = 2000
-
-
-@pytest.fixture
-def shoot(page: Page, screenshot):
-    """Check the page (one h1, axe), photograph it, and refresh docs/screenshots/ if asked."""
-    write_docs = os.environ.get("REGIA_DOCS_SCREENSHOTS") == "1"
-
-    def take(name: str, *, docs: bool = False) -> None:
-        expect(page.locator("h1")).to_have_count(1)
-        expect(page.locator("html")).to_have_attribute("lang", "it")
-        assert_accessible(page)
-        screenshot(name)
-        if docs and write_docs:
-            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            width = page.viewport_size["width"]
-            height = page.evaluate("() => document.documentElement.scrollHeight")
-            page.screenshot(
-                path=DOCS_SCREENSHOTS / f"{name}.png",
-                full_page=True,
-                clip={"x": 0, "y": 0, "width": width, "height": min(height, DOCS_MAX_HEIGHT)},
-            )
-
-    return take
 
 
 def commitments_file(tmp_path) -> str:
@@ -75,29 +45,29 @@ def test_partner_ledger_pages_are_accessible(page: Page, shoot, tmp_path):
     page.goto("/ledger/commitments/")
     expect(page.locator("h1")).to_have_text("Cofinanziamento")
     expect(page.locator("#commitment-totals")).to_contain_text("€")
-    shoot("ledger-commitments", docs=True)
+    shoot("ledger-commitments")
 
     commitment = Commitment.objects.filter(organisation__short_name="Gida").order_by("pk").first()
     page.goto(f"/ledger/commitments/{commitment.pk}/")
     expect(page.locator("h1")).to_have_text("Impegno di cofinanziamento")
-    shoot("ledger-commitment")
+    shoot("ledger-commitment", docs=False)
 
     page.goto("/ledger/commitments/new/")
     expect(page.locator("h1")).to_have_text("Nuova promessa")
-    shoot("ledger-pledge")
+    shoot("ledger-pledge", docs=False)
     # Refused: the errors are listed on top and shown on their fields, still accessible.
     page.locator("main form[method=post] button[type=submit]").click()
     expect(page.locator("#form-errors")).to_be_visible()
     expect(page.locator("#id_amount_error")).to_be_visible()
-    shoot("ledger-pledge-errors")
+    shoot("ledger-pledge-errors", docs=False)
 
     page.goto("/partners/obligations/")
     expect(page.locator("h1")).to_have_text("Obblighi")
-    shoot("ledger-obligations")
+    shoot("ledger-obligations", docs=False)
 
     page.goto("/ledger/imports/new/")
     expect(page.locator("h1")).to_have_text("Nuova importazione")
-    shoot("ledger-import-new")
+    shoot("ledger-import-new", docs=False)
 
     # The preview of a file with errors: every row's problem, in Italian, nothing recorded.
     page.locator("input[name=kind][value=commitments]").check()
@@ -110,7 +80,7 @@ def test_partner_ledger_pages_are_accessible(page: Page, shoot, tmp_path):
     expect(page.locator("#import-errors")).to_contain_text("né sì né no")
     assert ImportBatch.objects.get().status == ImportBatch.Status.INVALID
     assert not Commitment.objects.filter(external_reference__startswith="GIDA-IMP-").exists()
-    shoot("ledger-import-preview", docs=True)
+    shoot("ledger-import-preview")
 
 
 def test_manager_ledger_pages_are_accessible(page: Page, shoot):
@@ -119,16 +89,16 @@ def test_manager_ledger_pages_are_accessible(page: Page, shoot):
     page.goto("/ledger/disbursements/to-verify/")
     expect(page.locator("h1")).to_have_text("Erogazioni da verificare")
     expect(page.locator("#disbursement-queue tbody tr").first).to_be_visible()
-    shoot("ledger-verification", docs=True)
+    shoot("ledger-verification")
 
     page.goto(f"/ledger/reconciliation/{SLUG}/")
     for section in ("alerts", "by-project", "by-fund-source", "by-partner", "private-investment"):
         expect(page.locator(f"#{section} h2")).to_have_count(1)
-    shoot("ledger-reconciliation", docs=True)
+    shoot("ledger-reconciliation")
 
     page.goto("/ledger/imports/")
     expect(page.locator("h1")).to_have_text("Le mie importazioni")
-    shoot("ledger-imports")
+    shoot("ledger-imports", docs=False)
 
 
 @pytest.mark.parametrize(

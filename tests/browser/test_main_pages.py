@@ -5,7 +5,6 @@ Screenshots go to var/test-artifacts/screenshots/; with REGIA_DOCS_SCREENSHOTS=1
 README shows.
 """
 
-import os
 import re
 
 import pytest
@@ -14,8 +13,6 @@ from playwright.sync_api import Page, expect
 from programme.models import Indicator, Milestone, Plan, Project, Risk
 from tests.browser.conftest import (
     PHONE,
-    REPO,
-    assert_accessible,
     assert_no_horizontal_scroll,
     axe_violations,
     describe_violations,
@@ -26,32 +23,6 @@ from tests.browser.conftest import (
 )
 
 pytestmark = pytest.mark.usefixtures("demo")
-
-DOCS_SCREENSHOTS = REPO / "docs" / "screenshots"
-# A README image need not be a whole page: the top of a long page says what it is.
-DOCS_MAX_HEIGHT = 2000
-
-
-@pytest.fixture
-def shoot(page: Page, screenshot):
-    """Check the page with axe, then photograph it (and refresh docs/screenshots/ if asked)."""
-    write_docs = os.environ.get("REGIA_DOCS_SCREENSHOTS") == "1"
-
-    def take(name: str) -> None:
-        expect(page.locator("h1")).to_have_count(1)
-        assert_accessible(page)
-        screenshot(name)
-        if write_docs:
-            DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            width = page.viewport_size["width"]
-            height = page.evaluate("() => document.documentElement.scrollHeight")
-            page.screenshot(
-                path=DOCS_SCREENSHOTS / f"{name}.png",
-                full_page=True,
-                clip={"x": 0, "y": 0, "width": width, "height": min(height, DOCS_MAX_HEIGHT)},
-            )
-
-    return take
 
 
 def test_main_public_pages_are_accessible(page: Page, shoot):
