@@ -46,7 +46,7 @@ run: install
 	@echo ""
 	@echo "  Regia is running at http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "  Demo accounts, all with the password 'regia-demo' (demo data only):"
-	@echo "    admin, manager, pm.livorno, partner.gida, partner.citelum, partner.telecom, council, citizen"
+	@echo "    admin, manager, pm.livorno, partner.gida, partner.citelum, partner.telecom, council, moderator, citizen"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
 
 
 class RegiaFormRenderer(TemplatesSetting):
@@ -73,3 +74,40 @@ class RegiaForm(StyledFormMixin, forms.Form):
 
 class RegiaModelForm(StyledFormMixin, forms.ModelForm):
     pass
+
+
+HONEYPOT_FIELD = "website"
+
+
+class HoneypotMixin:
+    """A field people never see and bots fill in: filled, the form is invalid and says only
+    that it could not be sent, so nothing is saved and a bot learns nothing.
+
+    Put it first: ``class AnswerForm(HoneypotMixin, RegiaForm)``. The field is hidden by the
+    ``visually-hidden`` class of its wrapper (templates/forms/honeypot.html), out of the tab
+    order and of autofill; a screen reader reads its label, which says to leave it empty.
+    """
+
+    honeypot_field = HONEYPOT_FIELD
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.honeypot_field] = forms.CharField(
+            label=_("Leave this field empty (it is a check against automated spam)"),
+            required=False,
+            max_length=200,
+            template_name="forms/honeypot.html",
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.cleaned_data.get(self.honeypot_field):
+            raise ValidationError(
+                _("The form could not be sent. Please try again."), code="honeypot"
+            )
+        return cleaned
+
+    @property
+    def honeypot_tripped(self) -> bool:
+        return any(error.code == "honeypot" for error in self.non_field_errors().as_data())

@@ -65,6 +65,7 @@ class ProgrammeAssignment(TimeStampedModel):
     class Role(models.TextChoices):
         PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
         COUNCIL_MEMBER = "council_member", _("Council member")
+        MODERATOR = "moderator", _("Moderator")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

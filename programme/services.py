@@ -367,6 +367,7 @@ def programme_delete(*, programme: Programme, actor: AbstractBaseUser) -> None:
 ASSIGNMENT_ROLES = {
     ProgrammeAssignment.Role.PROGRAMME_MANAGER: Role.PROGRAMME_MANAGER,
     ProgrammeAssignment.Role.COUNCIL_MEMBER: Role.COUNCIL_MEMBER,
+    ProgrammeAssignment.Role.MODERATOR: Role.MODERATOR,
 }
 
 

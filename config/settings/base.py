@@ -230,6 +230,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funding.tasks.purge_expired_imports",
         "schedule": timedelta(hours=1),
     },
+    # Consultations close on time, and their personal data goes when the retention ends.
+    "close-due-consultations": {
+        "task": "consultation.tasks.close_due_consultations",
+        "schedule": timedelta(minutes=5),
+    },
+    "anonymise-due-consultations": {
+        "task": "consultation.tasks.anonymise_due_consultations",
+        "schedule": timedelta(hours=24),
+    },
 }
 
 LOGGING = {
@@ -323,3 +332,17 @@ SPECTACULAR_SETTINGS = {
 }
 
 REGIA_SITE_NAME = env("REGIA_SITE_NAME", default="Regia")
+
+# Citizens and abuse guards. Citizens register with their e-mail address and confirm it
+# through a signed link valid for REGIA_VERIFICATION_DAYS. Forms citizens send are limited
+# per client (core.ratelimit: counts in the cache only, keyed by a rotating HMAC of the IP);
+# a rate is "<count>/<period>", the period s, m, h or d, optionally with a number: "5/15m".
+REGIA_REGISTRATION_OPEN = env.bool("REGIA_REGISTRATION_OPEN", default=True)
+REGIA_VERIFICATION_DAYS = env.int("REGIA_VERIFICATION_DAYS", default=3)
+REGIA_RATELIMIT_RATES = {
+    "registration": env("REGIA_RATELIMIT_REGISTRATION", default="5/h"),
+    "verification": env("REGIA_RATELIMIT_VERIFICATION", default="5/h"),
+    "answers": env("REGIA_RATELIMIT_ANSWERS", default="10/h"),
+}
+# Shown in the privacy notice: how to reach the municipality's data protection officer.
+REGIA_PRIVACY_CONTACT = env("REGIA_PRIVACY_CONTACT", default="")

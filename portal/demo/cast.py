@@ -44,6 +44,7 @@ PEOPLE = (
     Person("partner.citelum", "Carla", "Lenzi", Role.PARTNER_REPRESENTATIVE),
     Person("partner.telecom", "Tommaso", "Ferri", Role.PARTNER_REPRESENTATIVE),
     Person("council", "Chiara", "Conti", Role.COUNCIL_MEMBER),
+    Person("moderator", "Matteo", "Galli", Role.MODERATOR),
     Person("citizen", "Cinzia", "Rossi", Role.CITIZEN),
 )
 DEMO_USERNAMES = tuple(person.username for person in PEOPLE)

@@ -17,7 +17,7 @@ FACTORIES = {
 
 
 def _domain_models():
-    for label in ("partners", "programme", "funding"):
+    for label in ("partners", "programme", "funding", "consultation"):
         for model in apps.get_app_config(label).get_models():
             # History copies and guardian's permission rows are written by the services only.
             if not model.__name__.startswith("Historical") and not issubclass(

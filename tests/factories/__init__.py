@@ -1,5 +1,16 @@
-"""factory_boy factories for every model of users, partners, programme and funding."""
+"""factory_boy factories for every model of users, partners, programme, funding and
+consultation."""
 
+from tests.factories.consultation import (
+    AnswerFactory,
+    ChoiceFactory,
+    ConsultationFactory,
+    FlagFactory,
+    QuestionFactory,
+    RankedChoiceFactory,
+    RegisteredResponseFactory,
+    ResponseFactory,
+)
 from tests.factories.funding import (
     AllocationFactory,
     CommitmentFactory,
@@ -45,12 +56,16 @@ __all__ = [
     "AdminFactory",
     "AgreementFactory",
     "AllocationFactory",
+    "AnswerFactory",
     "ChallengeFactory",
+    "ChoiceFactory",
     "CommitmentFactory",
+    "ConsultationFactory",
     "ContractFactory",
     "DataSharingCommitmentFactory",
     "DecisionFactory",
     "DisbursementFactory",
+    "FlagFactory",
     "FundSourceFactory",
     "ImportBatchFactory",
     "IndicatorFactory",
@@ -68,6 +83,10 @@ __all__ = [
     "ProgrammeFactory",
     "ProjectFactory",
     "ProjectParticipationFactory",
+    "QuestionFactory",
+    "RankedChoiceFactory",
+    "RegisteredResponseFactory",
+    "ResponseFactory",
     "RiskFactory",
     "SignatoryFactory",
     "StatusChangeFactory",
