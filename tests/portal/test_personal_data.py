@@ -7,11 +7,12 @@ from django.contrib.auth import SESSION_KEY, get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from consultation.models import Answer
 from core import personal_data
 from core.audit import audit_record
 from core.models import AuditEntry
 from core.roles import Role, role_group_name
-from tests.factories import UserFactory
+from tests.factories import AnswerFactory, RegisteredResponseFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,17 @@ def test_an_account_with_a_role_in_the_programme_is_closed_by_an_administrator(c
     manager.refresh_from_db()
     assert manager.is_active
     assert manager.username == "manager"
+
+
+def test_a_deleted_citizens_answers_stay_counted_without_their_name(client, registered):
+    """The consultation app's own exporter and eraser, as registered in its ready()."""
+    answer = AnswerFactory(response=RegisteredResponseFactory(citizen=registered))
+    client.force_login(registered)
+
+    download = json.loads(client.get(reverse("my_data_download")).content)
+    client.post(reverse("account_delete"), {"password": PASSWORD})
+
+    assert download["consultation_answers"], "the download holds the citizen's answers"
+    answer.response.refresh_from_db()
+    assert answer.response.citizen is None
+    assert Answer.objects.filter(pk=answer.pk).exists()
