@@ -15,11 +15,13 @@ ROLE_PERMISSIONS: dict[Role, dict[str, tuple[str, ...]]] = {
         "partners": _EDIT,
         "programme": _EDIT,
         "funding": _EDIT,
+        "consultation": _EDIT,
         "core": _READ,
     },
     Role.PROJECT_MANAGER: {},
     Role.PARTNER_REPRESENTATIVE: {},
     Role.COUNCIL_MEMBER: {},
-    Role.MODERATOR: {},
+    # Moderation itself happens in the pages; the back office lets them read consultations.
+    Role.MODERATOR: {"consultation": _READ},
     Role.CITIZEN: {},
 }
