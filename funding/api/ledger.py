@@ -43,6 +43,9 @@ class LedgerView(mixins.ListModelMixin, GenericAPIView):
     filter_backends = ()
     pagination_class = None
     query_serializer_class = LedgerQuerySerializer
+    # Each table's rows, a static method: ``figures(programme, query) -> list`` of
+    # funding.ledger's dicts.
+    figures = None
 
     def programme(self, programme_id: int) -> Programme:
         programme = programmes_visible_to(self.request.user).filter(pk=programme_id).first()
@@ -55,10 +58,8 @@ class LedgerView(mixins.ListModelMixin, GenericAPIView):
         """The table's rows (a list: the figures are computed, not model instances)."""
         query = self.query_serializer_class(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        return self.rows(self.programme(query.validated_data["programme"]), query.validated_data)
-
-    def rows(self, programme: Programme, query: dict) -> list:
-        raise NotImplementedError
+        programme = self.programme(query.validated_data["programme"])
+        return self.figures(programme, query.validated_data)
 
     def get(self, request, *args, **kwargs):
         return self.list(request, *args, **kwargs)
@@ -73,7 +74,8 @@ class ProjectYearsView(LedgerView):
     query_serializer_class = ProjectYearQuerySerializer
     pagination_class = Pagination
 
-    def rows(self, programme, query):
+    @staticmethod
+    def figures(programme, query):
         return ledger.project_year_rows(programme, year=query.get("year"))
 
 
@@ -83,7 +85,8 @@ class FundSourcesView(LedgerView):
 
     serializer_class = FundSourceRowSerializer
 
-    def rows(self, programme, query):
+    @staticmethod
+    def figures(programme, query):
         return ledger.fund_source_rows(programme)
 
 
@@ -94,7 +97,8 @@ class PartnersView(LedgerView):
 
     serializer_class = PartnerRowSerializer
 
-    def rows(self, programme, query):
+    @staticmethod
+    def figures(programme, query):
         return ledger.partner_rows(programme)
 
 
@@ -104,7 +108,8 @@ class PrivateInvestmentView(LedgerView):
 
     serializer_class = PrivateInvestmentRowSerializer
 
-    def rows(self, programme, query):
+    @staticmethod
+    def figures(programme, query):
         return ledger.private_investment_rows(programme)
 
 
@@ -115,5 +120,6 @@ class AlertsView(LedgerView):
 
     serializer_class = AlertSerializer
 
-    def rows(self, programme, query):
+    @staticmethod
+    def figures(programme, query):
         return ledger.alerts(programme)
